@@ -1,0 +1,43 @@
+"""genesis-load: load testing on Locust with exact HDR percentiles and k6-style results.
+
+Import it in a locustfile and every request is recorded into HDR histograms::
+
+    import genesis_load  # noqa: F401  (registers the listeners and options)
+    from locust import HttpUser, task
+
+Importing this package does not import Locust (or gevent's monkey-patching) by itself: the
+listeners are installed only when Locust is already loaded, as it is in a locustfile.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .errors import (
+    EXIT_ABORTED,
+    EXIT_CONFIG_ERROR,
+    EXIT_THRESHOLDS_FAILED,
+    ConfigError,
+    GenesisLoadError,
+)
+from .metrics import Counter, Gauge, Rate, Trend
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EXIT_ABORTED",
+    "EXIT_CONFIG_ERROR",
+    "EXIT_THRESHOLDS_FAILED",
+    "ConfigError",
+    "Counter",
+    "Gauge",
+    "GenesisLoadError",
+    "Rate",
+    "Trend",
+    "__version__",
+]
+
+if "locust" in sys.modules:
+    from .plugin import install
+
+    install()

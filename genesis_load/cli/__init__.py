@@ -1,0 +1,55 @@
+"""The ``genesis-load`` command: ``target`` (the demo server) and ``demo`` (a short run).
+
+The CLI process never imports Locust: load runs are real ``locust`` subprocesses, and the
+demo target is an asyncio subprocess, so gevent's monkey-patching and asyncio never meet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import EXIT_CONFIG_ERROR, ConfigError
+from . import demo
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genesis-load",
+        description="Load testing on Locust with exact HDR percentiles and k6-style results.",
+    )
+    parser.add_argument("--version", action="version", version=f"genesis-load {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    from ..target import server  # asyncio/aiohttp only; no Locust
+
+    target = sub.add_parser("target", help="run the embedded GENESIS demo target")
+    server.add_arguments(target)
+    target.set_defaults(func=server.run)
+
+    demo_parser = sub.add_parser(
+        "demo", help="start the demo target, run a short baseline load test, print results"
+    )
+    demo.add_arguments(demo_parser)
+    demo_parser.set_defaults(func=demo.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ConfigError as e:
+        for problem in e.problems:
+            print(f"genesis-load: {problem}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The collector: where samples arrive, and how time is cut into intervals.
+
+Owns the current interval's store, the cumulative store and the series. It is fed by the
+Locust glue (``plugin``) and by custom metrics through ``metric.samples``; it never imports
+Locust, gevent or a clock of its own: callers pass ``now_s``, so tests drive it on a fake clock.
+
+Per request the cost is one dict look-up, one HDR record and a few integer adds (see
+``benchmarks/recording.py``); merging into the cumulative store happens once per interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .metric import Metric
+from .selector import Selector
+from .series import IntervalPoint, Series, point_entry
+from .sinks import GaugeSink, Sink, TrendSink
+from .stats import STORED_PER_UNIT
+from .store import RequestBucket, Store, tag_items
+
+__all__ = ["Collector", "IntervalListener"]
+
+#: Called with (interval store, start_s, end_s) each time an interval closes.
+IntervalListener = Callable[[Store, float, float], None]
+
+_SERIES_REQUEST_METRICS = ("http_req_duration", "http_reqs", "http_req_failed")
+
+
+class Collector:
+    """Receives samples, rolls intervals, answers queries over the whole run so far."""
+
+    def __init__(self, start_s: float, max_points: int = 3600) -> None:
+        self.start_s = start_s
+        self.end_s = start_s
+        self._interval_start_s = start_s
+        self.current = Store()
+        self.cumulative = Store()
+        self.series = Series(max_points)
+        self._fast: dict[tuple[Any, ...], RequestBucket] = {}
+        self.interval_listeners: list[IntervalListener] = []
+
+    # -- recording (hot path) --------------------------------------------------------------
+    def record_request(
+        self,
+        method: str,
+        name: str,
+        status: int | str,
+        duration_ms: float,
+        failed: bool,
+        bytes_received: int = 0,
+        context: Mapping[str, Any] | None = None,
+        waiting_ms: float | None = None,
+        bytes_sent: int | None = None,
+    ) -> None:
+        """One finished request. ``status`` 0 means no response (a connection error)."""
+        key: tuple[Any, ...]
+        key = (method, name, status, tag_items(context)) if context else (method, name, status)
+        bucket = self._fast.get(key)
+        if bucket is None:
+            tags = dict(context) if context else {}
+            tags.update(method=method, name=name, status=str(status))
+            bucket = self._fast[key] = self.current.request_bucket(tag_items(tags))
+        bucket.duration.add(round(duration_ms * STORED_PER_UNIT))
+        if failed:
+            bucket.failed += 1
+        if bytes_received:
+            bucket.bytes_received += bytes_received
+        if waiting_ms is not None:
+            if bucket.waiting is None:
+                bucket.waiting = TrendSink()
+            bucket.waiting.add(round(waiting_ms * STORED_PER_UNIT))
+        if bytes_sent is not None:
+            bucket.bytes_sent = (bucket.bytes_sent or 0) + bytes_sent
+
+    def record(
+        self,
+        metric: Metric,
+        value: float,
+        tags: Mapping[str, Any] | None = None,
+        now_s: float = 0.0,
+    ) -> None:
+        """One sample of any non-request metric (time trends in ms)."""
+        sink = self.current.sink(metric, tag_items(tags))
+        if isinstance(sink, GaugeSink):
+            sink.add(float(value), now_s)
+        elif isinstance(sink, TrendSink):
+            sink.add(round(value * STORED_PER_UNIT))
+        else:
+            sink.add(value)
+
+    def merge_wire(self, wire: dict[str, Any]) -> None:
+        """Add a store shipped by another process (a worker) into the current interval."""
+        incoming = Store.from_wire(wire)
+        self.current.merge(incoming)
+
+    def drain_wire(self) -> dict[str, Any]:
+        """The current interval as wire data, then start a fresh one (a worker's report)."""
+        wire = self.current.to_wire()
+        self.cumulative.merge(self.current)
+        self.current = Store()
+        self._fast = {}
+        return wire
+
+    # -- time ------------------------------------------------------------------------------
+    def roll(self, now_s: float) -> IntervalPoint:
+        """Close the current interval at ``now_s`` and append it to the series."""
+        interval, start_s = self.current, self._interval_start_s
+        self.current = Store()
+        self._fast = {}
+        self._interval_start_s = now_s
+        self.end_s = max(self.end_s, now_s)
+        self.cumulative.merge(interval)
+        point = IntervalPoint(start_s - self.start_s, now_s - self.start_s)
+        duration_s = point.duration_s
+        keys: list[Selector] = [Selector(m) for m in _SERIES_REQUEST_METRICS]
+        for name in interval.tag_values("http_req_duration", "name"):
+            keys += [Selector(m, (("name", name),)) for m in _SERIES_REQUEST_METRICS]
+        keys += [Selector(m) for m in sorted(interval.metrics)]
+        for selector in keys:
+            sink = interval.query(selector)
+            if sink is not None:
+                point.entries[str(selector)] = point_entry(sink, duration_s)
+        self.series.append(point)
+        for listener in self.interval_listeners:
+            listener(interval, start_s, now_s)
+        return point
+
+    @property
+    def duration_s(self) -> float:
+        return max(self.end_s - self.start_s, 0.0)
+
+    # -- queries ---------------------------------------------------------------------------
+    def live(self) -> Store:
+        """Cumulative plus the open interval, as a new store (for checks during the run)."""
+        snapshot = Store()
+        snapshot.merge(self.cumulative)
+        snapshot.merge(self.current)
+        return snapshot
+
+    def query(self, selector: Selector) -> Sink | None:
+        """A selector over the closed intervals (call ``roll`` first for everything)."""
+        return self.cumulative.query(selector)

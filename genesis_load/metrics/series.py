@@ -1,0 +1,100 @@
+"""Per-interval time series with a fixed memory bound.
+
+Owns the list of interval points and how it stays bounded. Each point holds, per series key
+(a selector string such as ``http_req_duration{name:/health}``), the interval's numbers and the
+sink's wire form (for trends, the compressed HDR interval histogram), so that any window of
+points can be merged exactly later: ``merge_window`` gives the exact p95 over, say, seconds
+30..40 of a run.
+
+Bound: at most ``max_points`` points. When a new point would exceed it, adjacent pairs are
+merged (exactly, through their wire forms), halving the count and doubling the resolution
+step. Memory therefore stays below ``max_points`` x keys x (compressed histogram size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .sinks import Sink, TrendSink, sink_from_wire
+from .stats import sink_values
+
+__all__ = ["IntervalPoint", "Series", "point_entry"]
+
+SERIES_TREND_STATS: tuple[str, ...] = ("avg", "min", "med", "max", "p(90)", "p(95)", "p(99)")
+
+
+def point_entry(sink: Sink, duration_s: float) -> dict[str, Any]:
+    """The stored form of one sink in one interval: its numbers plus its wire form."""
+    entry = sink_values(sink, SERIES_TREND_STATS, duration_s)
+    entry["wire"] = sink.to_wire()
+    return entry
+
+
+@dataclass
+class IntervalPoint:
+    """Everything recorded between ``start_s`` and ``end_s`` (seconds since the run start)."""
+
+    start_s: float
+    end_s: float
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def duration_s(self) -> float:
+        return max(self.end_s - self.start_s, 1e-9)
+
+    def to_json(self, with_wire: bool = False) -> dict[str, Any]:
+        entries = {
+            key: {k: v for k, v in entry.items() if with_wire or k != "wire"}
+            for key, entry in self.entries.items()
+        }
+        return {"start_s": self.start_s, "end_s": self.end_s, "metrics": entries}
+
+
+def merge_points(points: Iterable[IntervalPoint]) -> IntervalPoint:
+    """One point covering all the given points, merged exactly through the wire forms."""
+    points = list(points)
+    sinks: dict[str, Sink] = {}
+    for p in points:
+        for key, entry in p.entries.items():
+            sink = sink_from_wire(entry["wire"])
+            if key in sinks:
+                sinks[key].merge(sink)  # type: ignore[arg-type]
+            else:
+                sinks[key] = sink
+    merged = IntervalPoint(points[0].start_s, points[-1].end_s)
+    merged.entries = {k: point_entry(s, merged.duration_s) for k, s in sinks.items()}
+    return merged
+
+
+class Series:
+    """Interval points in time order, never more than ``max_points`` of them."""
+
+    def __init__(self, max_points: int = 3600) -> None:
+        if max_points < 2:
+            raise ValueError("max_points must be at least 2")
+        self.max_points = max_points
+        self.points: list[IntervalPoint] = []
+        self.coalesced = 1  # how many original intervals one point covers at most
+
+    def append(self, point: IntervalPoint) -> None:
+        if len(self.points) >= self.max_points:
+            self.points = [
+                merge_points(self.points[i : i + 2]) for i in range(0, len(self.points), 2)
+            ]
+            self.coalesced *= 2
+        self.points.append(point)
+
+    def window(self, start_s: float, end_s: float) -> IntervalPoint | None:
+        """The exact merge of every point lying inside ``[start_s, end_s]``."""
+        inside = [p for p in self.points if p.start_s >= start_s and p.end_s <= end_s]
+        return merge_points(inside) if inside else None
+
+    def trend(self, key: str, point: IntervalPoint) -> TrendSink | None:
+        entry = point.entries.get(key)
+        if entry is None or entry["wire"]["kind"] != "trend":
+            return None
+        sink = sink_from_wire(entry["wire"])
+        assert isinstance(sink, TrendSink)
+        return sink

@@ -1,0 +1,229 @@
+"""The store: every aggregate of one span of time, keyed by metric and tag set.
+
+Owns the layout of recorded data and the queries over it (a selector in, one merged sink out).
+It does not own time (the collector rolls stores over) nor presentation (outputs read
+query results).
+
+HTTP requests are the hot path, so a request costs one histogram record and a few integer
+adds into a :class:`RequestBucket`; the k6 metrics ``http_reqs``, ``http_req_failed``,
+``data_received`` and ``data_sent`` are derived from the buckets when queried, not recorded
+one by one. Every other metric is one sink per (metric, tag set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .metric import BUILTIN_METRICS, Metric
+from .selector import Selector
+from .sinks import CounterSink, GaugeSink, RateSink, Sink, TrendSink, sink_from_wire
+
+__all__ = ["REQUEST_METRICS", "RequestBucket", "Store", "TagItems", "tag_items"]
+
+TagItems = tuple[tuple[str, str], ...]
+
+#: Metrics derived from request buckets rather than recorded as samples.
+REQUEST_METRICS = frozenset(
+    {"http_reqs", "http_req_duration", "http_req_waiting", "http_req_failed",
+     "data_received", "data_sent"}
+)
+
+
+def tag_items(tags: Mapping[str, Any] | None) -> TagItems:
+    """The canonical, hashable form of a tag set (sorted pairs of strings)."""
+    if not tags:
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in tags.items()))
+
+
+class RequestBucket:
+    """Aggregates of the requests that share one tag set (method, name, status, context)."""
+
+    __slots__ = ("bytes_received", "bytes_sent", "duration", "failed", "tags", "waiting")
+
+    def __init__(self, tags: TagItems) -> None:
+        self.tags = tags
+        self.duration = TrendSink()
+        self.waiting: TrendSink | None = None
+        self.failed = 0
+        self.bytes_received = 0
+        self.bytes_sent: int | None = None
+
+    @property
+    def count(self) -> int:
+        return self.duration.count
+
+    def merge(self, other: RequestBucket) -> None:
+        self.duration.merge(other.duration)
+        if other.waiting is not None:
+            if self.waiting is None:
+                self.waiting = TrendSink()
+            self.waiting.merge(other.waiting)
+        self.failed += other.failed
+        self.bytes_received += other.bytes_received
+        if other.bytes_sent is not None:
+            self.bytes_sent = (self.bytes_sent or 0) + other.bytes_sent
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "tags": [list(p) for p in self.tags],
+            "duration": self.duration.to_wire(),
+            "waiting": self.waiting.to_wire() if self.waiting is not None else None,
+            "failed": self.failed,
+            "bytes_received": self.bytes_received,
+            "bytes_sent": self.bytes_sent,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> RequestBucket:
+        bucket = cls(tuple((str(k), str(v)) for k, v in data["tags"]))
+        bucket.duration = TrendSink.from_wire(data["duration"])
+        if data["waiting"] is not None:
+            bucket.waiting = TrendSink.from_wire(data["waiting"])
+        bucket.failed = int(data["failed"])
+        bucket.bytes_received = int(data["bytes_received"])
+        bucket.bytes_sent = None if data["bytes_sent"] is None else int(data["bytes_sent"])
+        return bucket
+
+
+def new_sink(metric: Metric) -> Sink:
+    if metric.kind == "trend":
+        return TrendSink()
+    if metric.kind == "rate":
+        return RateSink()
+    if metric.kind == "counter":
+        return CounterSink()
+    return GaugeSink()
+
+
+class Store:
+    """Request buckets and metric sinks for one span of time. Not thread-safe (gevent is)."""
+
+    def __init__(self) -> None:
+        self.requests: dict[TagItems, RequestBucket] = {}
+        self.sinks: dict[tuple[str, TagItems], Sink] = {}
+        self.metrics: dict[str, Metric] = {}
+
+    # -- recording -------------------------------------------------------------------------
+    def request_bucket(self, tags: TagItems) -> RequestBucket:
+        bucket = self.requests.get(tags)
+        if bucket is None:
+            bucket = self.requests[tags] = RequestBucket(tags)
+        return bucket
+
+    def sink(self, metric: Metric, tags: TagItems) -> Sink:
+        key = (metric.name, tags)
+        sink = self.sinks.get(key)
+        if sink is None:
+            self.metrics.setdefault(metric.name, metric)
+            sink = self.sinks[key] = new_sink(metric)
+        return sink
+
+    # -- combining -------------------------------------------------------------------------
+    def merge(self, other: Store) -> None:
+        """Add ``other``'s aggregates into this store, exactly."""
+        for tags, bucket in other.requests.items():
+            self.request_bucket(tags).merge(bucket)
+        for (name, tags), sink in other.sinks.items():
+            mine = self.sink(other.metrics[name], tags)
+            mine.merge(sink)  # type: ignore[arg-type]
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "requests": [b.to_wire() for b in self.requests.values()],
+            "metrics": {
+                n: {"kind": m.kind, "contains": m.contains} for n, m in self.metrics.items()
+            },
+            "sinks": [
+                {"metric": name, "tags": [list(p) for p in tags], "sink": sink.to_wire()}
+                for (name, tags), sink in self.sinks.items()
+            ],
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Store:
+        store = cls()
+        for raw in data["requests"]:
+            bucket = RequestBucket.from_wire(raw)
+            store.requests[bucket.tags] = bucket
+        for name, meta in data["metrics"].items():
+            store.metrics[name] = Metric(name, meta["kind"], meta["contains"])
+        for raw in data["sinks"]:
+            tags = tuple((str(k), str(v)) for k, v in raw["tags"])
+            store.sinks[(raw["metric"], tags)] = sink_from_wire(raw["sink"])
+        return store
+
+    # -- queries ---------------------------------------------------------------------------
+    def metric(self, name: str) -> Metric | None:
+        """The definition of a metric that has data here, or a built-in one."""
+        return self.metrics.get(name) or BUILTIN_METRICS.get(name)
+
+    def metric_names(self) -> list[str]:
+        """Names of every metric with data, request-derived ones included, sorted."""
+        names = set(self.metrics)
+        if self.requests:
+            names |= {"http_reqs", "http_req_duration", "http_req_failed", "data_received"}
+            if any(b.waiting is not None for b in self.requests.values()):
+                names.add("http_req_waiting")
+            if any(b.bytes_sent is not None for b in self.requests.values()):
+                names.add("data_sent")
+        return sorted(names)
+
+    def _buckets(self, selector: Selector) -> Iterator[RequestBucket]:
+        for bucket in self.requests.values():
+            if selector.matches(dict(bucket.tags)):
+                yield bucket
+
+    def query(self, selector: Selector) -> Sink | None:
+        """One sink merging every tag set the selector matches; None when nothing matches."""
+        name = selector.metric
+        if name in REQUEST_METRICS:
+            return self._query_requests(selector)
+        metric = self.metrics.get(name)
+        if metric is None:
+            return None
+        merged: Sink | None = None
+        for (sink_name, tags), sink in self.sinks.items():
+            if sink_name != name or not selector.matches(dict(tags)):
+                continue
+            if merged is None:
+                merged = new_sink(metric)
+            merged.merge(sink)  # type: ignore[arg-type]
+        return merged
+
+    def _query_requests(self, selector: Selector) -> Sink | None:
+        buckets = list(self._buckets(selector))
+        if not buckets:
+            return None
+        name = selector.metric
+        if name in ("http_req_duration", "http_req_waiting"):
+            trend = TrendSink()
+            for b in buckets:
+                part = b.duration if name == "http_req_duration" else b.waiting
+                if part is not None:
+                    trend.merge(part)
+            return trend if trend.count or name == "http_req_duration" else None
+        total = sum(b.count for b in buckets)
+        if name == "http_reqs":
+            return CounterSink(value=float(total), count=total)
+        if name == "http_req_failed":
+            return RateSink(trues=sum(b.failed for b in buckets), total=total)
+        if name == "data_received":
+            return CounterSink(value=float(sum(b.bytes_received for b in buckets)), count=total)
+        sent = [b.bytes_sent for b in buckets if b.bytes_sent is not None]
+        if not sent:
+            return None
+        return CounterSink(value=float(sum(sent)), count=total)
+
+    def tag_values(self, metric_name: str, tag: str) -> list[str]:
+        """Distinct values of ``tag`` among the tag sets that have data for the metric."""
+        if metric_name in REQUEST_METRICS:
+            tag_sets: list[TagItems] = [b.tags for b in self.requests.values()]
+        else:
+            tag_sets = [tags for (n, tags) in self.sinks if n == metric_name]
+        values = {v for tags in tag_sets for k, v in tags if k == tag}
+        return sorted(values)
+
+    def is_empty(self) -> bool:
+        return not self.requests and not self.sinks

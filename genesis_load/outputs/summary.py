@@ -1,0 +1,105 @@
+"""The end-of-test summary printed to the terminal: k6's layout, drawn with rich.
+
+Owns presentation only: it reads a results document (``results.build_results``) and never
+touches the collector, so the printed numbers are exactly the ones in the JSON file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["format_value", "print_summary", "render_summary"]
+
+
+def format_value(value: float, contains: str) -> str:
+    """A number with the unit its metric holds: ``12.3ms``, ``1.2s``, ``3.4 kB``."""
+    if contains == "time":
+        if value >= 1000:
+            return f"{value / 1000:.2f}s"
+        if value >= 1:
+            return f"{value:.2f}ms"
+        return f"{value * 1000:.0f}µs"
+    if contains == "data":
+        for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+            if value >= size:
+                return f"{value / size:.1f} {unit}"
+        return f"{value:.0f} B"
+    if value == int(value):
+        return f"{int(value)}"
+    return f"{value:.4g}"
+
+
+def _metrics_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
+    table = Table(title="genesis-load summary", title_justify="left", show_edge=False)
+    table.add_column("metric", style="bold")
+    for stat in trend_stats:
+        table.add_column(stat, justify="right")
+    table.add_column("count", justify="right")
+    table.add_column("rate", justify="right")
+    for key, entry in doc["metrics"].items():
+        values, contains, kind = entry["values"], entry["contains"], entry["type"]
+        cells = [""] * len(trend_stats)
+        count = rate = ""
+        if kind == "trend":
+            cells = [
+                format_value(values[s], contains) if s in values else "" for s in trend_stats
+            ]
+            count = str(values.get("count", ""))
+        elif kind == "rate":
+            total = values["passes"] + values["fails"]
+            rate = f"{values['rate'] * 100:.2f}%"
+            count = f"{values['passes']}/{total}"
+        elif kind == "counter":
+            count = format_value(values["count"], contains)
+            rate = f"{format_value(values['rate'], contains)}/s"
+        else:
+            count = f"{format_value(values['value'], contains)}"
+            rate = f"min={values['min']:g} max={values['max']:g}"
+        table.add_row(key, *cells, count, rate)
+    return table
+
+
+def _requests_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
+    table = Table(title="requests by name", title_justify="left", show_edge=False)
+    table.add_column("name", style="bold")
+    table.add_column("reqs", justify="right")
+    table.add_column("failed", justify="right")
+    table.add_column("req/s", justify="right")
+    for stat in trend_stats:
+        table.add_column(stat, justify="right")
+    for row in doc["requests"]:
+        failed_pct = row["failed"] / row["count"] * 100 if row["count"] else 0.0
+        table.add_row(
+            f"{','.join(row['methods'])} {row['name']}",
+            str(row["count"]),
+            f"{failed_pct:.2f}%",
+            f"{row['rps']:.1f}",
+            *[format_value(row["duration_ms"].get(s, 0.0), "time") for s in trend_stats],
+        )
+    return table
+
+
+def render_summary(doc: Mapping[str, Any], console: Console) -> None:
+    meta = doc["meta"]
+    trend_stats = list(meta.get("trend_stats", ["avg", "min", "med", "max", "p(95)"]))
+    console.print(
+        f"[bold]genesis-load[/bold] {meta.get('host') or ''}  "
+        f"duration {meta.get('duration_s', 0):.1f}s  "
+        f"load generator CPU {meta.get('loadgen_cpu_percent', 0):.0f}%"
+    )
+    console.print(_metrics_table(doc, trend_stats))
+    if doc["requests"]:
+        console.print(_requests_table(doc, trend_stats))
+    for warning in meta.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def print_summary(doc: Mapping[str, Any], file: TextIO | None = None) -> None:
+    """Print the summary (to stdout by default), wide enough for every column."""
+    console = Console(file=file or sys.stdout, width=160, soft_wrap=False, highlight=False)
+    render_summary(doc, console)

@@ -1,0 +1,63 @@
+"""Locust integration: options, listeners, and :func:`install` / :func:`attach`.
+
+``install()`` hooks the global ``locust.events`` so that ``locust -f any_locustfile.py``
+records every request into exact HDR metrics; importing :mod:`genesis_load` in a locustfile
+calls it. ``attach(environment)`` does the same for an ``Environment`` built in code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from ..errors import EXIT_CONFIG_ERROR, ConfigError
+from .options import PluginConfig, add_options, config_from_options
+from .runtime import GenesisRuntime
+
+__all__ = ["GenesisRuntime", "PluginConfig", "attach", "install", "runtime_of"]
+
+log = logging.getLogger("genesis_load")
+_installed = False
+
+
+def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRuntime:
+    """Start recording an Environment's requests; returns the runtime (results, collector)."""
+    existing = runtime_of(environment)
+    if existing is not None:
+        return existing
+    runtime = GenesisRuntime(environment, config).attach()
+    environment.genesis_load = runtime
+    return runtime
+
+
+def runtime_of(environment: Any) -> GenesisRuntime | None:
+    runtime = getattr(environment, "genesis_load", None)
+    return runtime if isinstance(runtime, GenesisRuntime) else None
+
+
+def _on_init(environment: Any, **_: Any) -> None:
+    options = getattr(environment, "parsed_options", None)
+    try:
+        config = config_from_options(options) if options is not None else PluginConfig()
+    except ConfigError as e:
+        for problem in e.problems:
+            log.error("genesis-load: %s", problem)
+        sys.stderr.write(
+            "genesis-load: invalid configuration, no load was sent:\n"
+            + "".join(f"  - {p}\n" for p in e.problems)
+        )
+        sys.exit(EXIT_CONFIG_ERROR)
+    attach(environment, config)
+
+
+def install() -> None:
+    """Register genesis-load on Locust's global events (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    from locust import events
+
+    events.init_command_line_parser.add_listener(add_options)
+    events.init.add_listener(_on_init)
+    _installed = True

@@ -1,0 +1,52 @@
+"""Reading cache status and backend timings from standard response headers.
+
+Owns which headers mean what: ``X-Cache`` / ``CF-Cache-Status`` / ``X-Cache-Status``
+(HIT/MISS, as CDNs and nginx write them) and ``Server-Timing`` (W3C: ``db;dur=1.2, cache;dur=0.1``).
+Header parsing is werkzeug's (a Locust dependency), not hand-written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from werkzeug.http import parse_list_header, parse_options_header
+
+__all__ = ["CACHE_HEADERS", "cache_hit", "server_timings"]
+
+CACHE_HEADERS = ("X-Cache", "CF-Cache-Status", "X-Cache-Status")
+_HIT = ("HIT", "STALE", "REVALIDATED", "UPDATING")
+_MISS = ("MISS", "EXPIRED", "BYPASS", "DYNAMIC", "NONE", "UNCACHEABLE")
+_METRIC_SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def cache_hit(headers: Mapping[str, str]) -> bool | None:
+    """True for a cache hit, False for a miss, None when no cache header says either."""
+    for header in CACHE_HEADERS:
+        value = headers.get(header)
+        if value:
+            word = value.split(maxsplit=1)[0].upper()  # "HIT from proxy" -> "HIT"
+            if word.startswith(_HIT):
+                return True
+            if word.startswith(_MISS):
+                return False
+    return None
+
+
+def server_timings(value: str) -> dict[str, float]:
+    """``Server-Timing`` entries that carry a duration, as ``{metric_suffix: ms}``.
+
+    ``db;dur=0.41, cache;dur=0.01`` -> ``{"db": 0.41, "cache": 0.01}``; names are made safe
+    for metric names; entries without ``dur`` or with a non-numeric one are skipped.
+    """
+    out: dict[str, float] = {}
+    for item in parse_list_header(value):
+        name, params = parse_options_header(item)
+        dur = params.get("dur")
+        if not name or dur is None:
+            continue
+        try:
+            out[_METRIC_SAFE.sub("_", name.lower())] = float(dur)
+        except ValueError:
+            continue
+    return out

@@ -1,0 +1,118 @@
+"""genesis-load's command-line options on Locust's parser, and their validation.
+
+Owns the option names and turning parsed options into a frozen :class:`PluginConfig`. Every
+problem is collected and reported at once, before any load is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ConfigError
+from ..metrics.selector import Selector, parse_selector
+from ..metrics.stats import DEFAULT_TREND_STATS, parse_trend_stats
+from ..outputs.results import check_writable
+
+__all__ = ["PluginConfig", "add_options", "config_from_options"]
+
+
+@dataclass(frozen=True)
+class PluginConfig:
+    summary_json: str | None = None
+    trend_stats: tuple[str, ...] = DEFAULT_TREND_STATS
+    submetrics: tuple[Selector, ...] = ()
+    hdr_log: str | None = None
+    interval_s: float = 1.0
+    max_points: int = 3600
+    print_summary: bool = True
+
+
+def add_options(parser: Any) -> None:
+    """Add the options to Locust's (configargparse) parser, in their own group."""
+    group = parser.add_argument_group("genesis-load", "exact HDR metrics and results files")
+    group.add_argument(
+        "--summary-json",
+        metavar="PATH",
+        default=None,
+        help="write all results (metrics, sub-metrics, series) to this JSON file at the end",
+    )
+    group.add_argument(
+        "--summary-trend-stats",
+        metavar="STATS",
+        default=",".join(DEFAULT_TREND_STATS),
+        help="trend columns of the summary, e.g. 'avg,med,p(95),p(99.9),max'",
+    )
+    group.add_argument(
+        "--summary-submetric",
+        metavar="SELECTOR",
+        action="append",
+        default=[],
+        help="also report a sub-metric, e.g. 'http_req_duration{name:/health}' (repeatable)",
+    )
+    group.add_argument(
+        "--hdr-log",
+        metavar="PATH",
+        default=None,
+        help="write an HdrHistogram interval log (.hlog) of http_req_duration",
+    )
+    group.add_argument(
+        "--series-interval",
+        metavar="SECONDS",
+        type=float,
+        default=1.0,
+        help="length of one time-series interval (default 1 s)",
+    )
+    group.add_argument(
+        "--no-genesis-summary",
+        action="store_true",
+        default=False,
+        help="do not print genesis-load's end-of-test summary",
+    )
+
+
+def config_from_options(options: Any) -> PluginConfig:
+    """Validate parsed options; raise one :class:`ConfigError` listing every problem."""
+    problems: list[str] = []
+    summary_json = getattr(options, "summary_json", None)
+    hdr_log = getattr(options, "hdr_log", None)
+    for option, path in (("--summary-json", summary_json), ("--hdr-log", hdr_log)):
+        if path:
+            try:
+                check_writable(path, option)
+            except ConfigError as e:
+                problems.extend(e.problems)
+    trend_stats = DEFAULT_TREND_STATS
+    try:
+        trend_stats = parse_trend_stats(
+            getattr(options, "summary_trend_stats", None) or ",".join(DEFAULT_TREND_STATS)
+        )
+    except ConfigError as e:
+        problems.extend(e.problems)
+    submetrics: list[Selector] = []
+    for text in getattr(options, "summary_submetric", None) or []:
+        try:
+            submetrics.append(parse_selector(text))
+        except ConfigError as e:
+            problems.append(f"--summary-submetric: {e}")
+    interval_s = getattr(options, "series_interval", 1.0)
+    if not isinstance(interval_s, int | float) or not 0.05 <= interval_s <= 3600:
+        problems.append(f"--series-interval {interval_s!r}: must be between 0.05 and 3600 s")
+    if problems:
+        raise ConfigError(problems)
+    return PluginConfig(
+        summary_json=summary_json,
+        trend_stats=trend_stats,
+        submetrics=tuple(submetrics),
+        hdr_log=hdr_log,
+        interval_s=float(interval_s),
+        print_summary=not getattr(options, "no_genesis_summary", False),
+    )
+
+
+def parse_for_tests(argv: list[str]) -> PluginConfig:
+    """Parse and validate the options alone (for tests and the genesis-load CLI)."""
+    parser = argparse.ArgumentParser()
+    add_options(parser)
+    return config_from_options(parser.parse_args(argv))
