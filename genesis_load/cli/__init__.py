@@ -7,6 +7,7 @@ demo target is an asyncio subprocess, so gevent's monkey-patching and asyncio ne
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,10 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_arguments(demo_parser)
     demo_parser.set_defaults(func=demo.run)
+
+    sub.add_parser(
+        "locust",
+        help="run Locust with genesis-load preloaded: genesis-load locust -f FILE [locust options]",
+        add_help=False,
+    )
     return parser
 
 
+def exec_locust(args: Sequence[str]) -> None:
+    """Replace this process with Locust, genesis-load installed before it parses options."""
+    argv = [sys.executable, "-m", "genesis_load.plugin.locust_main", *args]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["locust"]:
+        exec_locust(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -26,7 +26,7 @@ class HlogOutput:
         self._file: TextIO = open(path, "w", encoding="ascii")  # noqa: SIM115 - closed in close()
         self._writer = HistogramLogWriter(self._file)
         self._start_s = start_s
-        self._writer.output_comment("[Logged with genesis-load: http_req_duration in µs]")
+        self._writer.output_comment("[Logged with genesis-load: http_req_duration in microseconds]")
         self._writer.output_log_format_version()
         started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start_s))
         self._file.write(f"#[StartTime: {start_s:.3f} (seconds since epoch), {started}]\n")

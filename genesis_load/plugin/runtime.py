@@ -68,6 +68,7 @@ class GenesisRuntime:
         self._hlog: HlogOutput | None = None
         self._started = False
         self._printed = False
+        self._interrupted = False
         self._cpu_start_s = 0.0
         self._vus_max = 0
 
@@ -160,6 +161,7 @@ class GenesisRuntime:
         self.results = None
         self.warnings = []
         self._printed = False
+        self._interrupted = False
         self._started = True
         self._vus_max = 0
         self._cpu_start_s = _cpu_s()
@@ -211,18 +213,26 @@ class GenesisRuntime:
 
     # -- the end -------------------------------------------------------------------------------
     def on_test_stop(self, environment: Environment, **_: Any) -> None:
-        self.finalize(interrupted=False)
+        self.finalize()
 
     def on_quitting(self, environment: Environment, **_: Any) -> None:
+        """Ctrl-C or SIGTERM quits Locust while users run: write what we have now.
+
+        Locust then stops the runner, which fires ``test_stop`` and writes the file again
+        with the last requests, still marked as interrupted.
+        """
         runner = self.environment.runner
         running = runner is not None and runner.state in ("spawning", "running")
+        if running:
+            self._interrupted = True
         if self._started and (running or self.results is None):
-            self.finalize(interrupted=running)
+            self.finalize()
 
-    def finalize(self, interrupted: bool) -> dict[str, Any] | None:
+    def finalize(self) -> dict[str, Any] | None:
         """Close the last interval, build the results, print and write them."""
         if not self._started or self.is_worker:
             return None
+        interrupted = self._interrupted
         self._stop_ticker()
         self._roll(time.time())
         doc = build_results(
