@@ -20,7 +20,9 @@ from .errors import (
     ConfigError,
     GenesisLoadError,
 )
+from .checks import check, group
 from .metrics import Counter, Gauge, Rate, Trend
+from .thresholds import set_thresholds
 
 __version__ = "0.1.0"
 
@@ -35,6 +37,9 @@ __all__ = [
     "Rate",
     "Trend",
     "__version__",
+    "check",
+    "group",
+    "set_thresholds",
 ]
 
 if "locust" in sys.modules:

@@ -75,6 +75,7 @@ _BUILTINS = [
     Metric("vus", "gauge", "default", "running users"),
     Metric("vus_max", "gauge", "default", "most users at once"),
     Metric("checks", "rate", "default", "share of passed checks"),
+    Metric("group_duration", "trend", "time", "time spent in a group"),
     Metric("cache_hit", "rate", "default", "share of responses served from a cache"),
 ]
 

@@ -6,9 +6,11 @@ sink's wire form (for trends, the compressed HDR interval histogram), so that an
 points can be merged exactly later: ``merge_window`` gives the exact p95 over, say, seconds
 30..40 of a run.
 
-Bound: at most ``max_points`` points. When a new point would exceed it, adjacent pairs are
-merged (exactly, through their wire forms), halving the count and doubling the resolution
-step. Memory therefore stays below ``max_points`` x keys x (compressed histogram size).
+Bound: at most ``max_points`` points, all of one resolution. When the series is full, adjacent
+pairs are merged (exactly, through their wire forms), halving the count and doubling the step
+(``coalesced`` intervals per point); later intervals are then merged into the last point until
+it covers as many intervals as the others. Memory therefore stays below
+``max_points`` x keys x (compressed histogram size), whatever the run's length.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class IntervalPoint:
     start_s: float
     end_s: float
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intervals: int = 1
 
     @property
     def duration_s(self) -> float:
@@ -64,6 +67,7 @@ def merge_points(points: Iterable[IntervalPoint]) -> IntervalPoint:
             else:
                 sinks[key] = sink
     merged = IntervalPoint(points[0].start_s, points[-1].end_s)
+    merged.intervals = sum(p.intervals for p in points)
     merged.entries = {k: point_entry(s, merged.duration_s) for k, s in sinks.items()}
     return merged
 
@@ -79,11 +83,17 @@ class Series:
         self.coalesced = 1  # how many original intervals one point covers at most
 
     def append(self, point: IntervalPoint) -> None:
+        if self.points and self.points[-1].intervals < self.coalesced:
+            self.points[-1] = merge_points([self.points[-1], point])
+            return
         if len(self.points) >= self.max_points:
             self.points = [
                 merge_points(self.points[i : i + 2]) for i in range(0, len(self.points), 2)
             ]
             self.coalesced *= 2
+            if self.points[-1].intervals < self.coalesced:
+                self.points[-1] = merge_points([self.points[-1], point])
+                return
         self.points.append(point)
 
     def window(self, start_s: float, end_s: float) -> IntervalPoint | None:

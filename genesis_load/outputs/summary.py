@@ -84,6 +84,34 @@ def _requests_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
     return table
 
 
+def _thresholds_table(doc: Mapping[str, Any]) -> Table:
+    table = Table(title="thresholds", title_justify="left", show_edge=False)
+    table.add_column("", justify="center")
+    table.add_column("metric", style="bold")
+    table.add_column("threshold")
+    table.add_column("observed", justify="right")
+    table.add_column("note")
+    contains = {k: v.get("contains", "default") for k, v in doc["metrics"].items()}
+    for t in doc["thresholds"]:
+        mark = "[green]✓[/green]" if t["ok"] else "[red]✗[/red]"
+        observed = t["observed"]
+        if observed is None:
+            shown = "no data"
+        elif t["expression"].startswith(("rate", "count")):
+            shown = f"{observed:.4g}"
+        else:
+            shown = format_value(observed, contains.get(t["metric"], "default"))
+        notes = []
+        if t.get("aborted_run"):
+            notes.append("aborted the run")
+        if t.get("stage"):
+            notes.append(f"stage {t['stage']}")
+        if t.get("window_s"):
+            notes.append(f"{t['window_s'][0]:g}s..{t['window_s'][1]:g}s")
+        table.add_row(mark, t["metric"], t["expression"], shown, ", ".join(notes))
+    return table
+
+
 def render_summary(doc: Mapping[str, Any], console: Console) -> None:
     meta = doc["meta"]
     trend_stats = list(meta.get("trend_stats", ["avg", "min", "med", "max", "p(95)"]))
@@ -95,6 +123,18 @@ def render_summary(doc: Mapping[str, Any], console: Console) -> None:
     console.print(_metrics_table(doc, trend_stats))
     if doc["requests"]:
         console.print(_requests_table(doc, trend_stats))
+    if doc.get("thresholds"):
+        console.print(_thresholds_table(doc))
+        verdict = doc.get("verdict", {})
+        if verdict.get("aborted"):
+            console.print(f"[red bold]run {verdict['aborted']}[/red bold]")
+        failed = sum(1 for t in doc["thresholds"] if not t["ok"])
+        if failed:
+            console.print(f"[red bold]{failed} of {len(doc['thresholds'])} thresholds failed"
+                          f"[/red bold] (exit code {verdict.get('exit_code')})")
+        else:
+            console.print(f"[green bold]all {len(doc['thresholds'])} thresholds passed"
+                          "[/green bold]")
     for warning in meta.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {warning}")
 

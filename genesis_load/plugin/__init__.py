@@ -7,6 +7,7 @@ calls it. ``attach(environment)`` does the same for an ``Environment`` built in 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from .options import PluginConfig, add_options, config_from_options
 from .runtime import GenesisRuntime
+from .threshold_runner import ThresholdRunner, gather_thresholds
 
 __all__ = ["GenesisRuntime", "PluginConfig", "attach", "install", "runtime_of"]
 
@@ -22,11 +24,26 @@ _installed = False
 
 
 def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRuntime:
-    """Start recording an Environment's requests; returns the runtime (results, collector)."""
+    """Start recording an Environment's requests; returns the runtime (results, collector).
+
+    Thresholds (from ``set_thresholds``, user classes and ``config.thresholds``) are gathered
+    and validated here; a :class:`ConfigError` lists every problem.
+    """
     existing = runtime_of(environment)
     if existing is not None:
         return existing
+    config = config or PluginConfig()
+    thresholds = gather_thresholds(environment, config.thresholds)
+    if thresholds:
+        extra = tuple(t.selector for t in thresholds if t.selector.filters)
+        seen = {str(s) for s in config.submetrics}
+        subs = config.submetrics + tuple(s for s in extra if str(s) not in seen)
+        config = dataclasses.replace(config, submetrics=tuple({str(s): s for s in subs}.values()))
     runtime = GenesisRuntime(environment, config).attach()
+    if thresholds:
+        runtime.use_thresholds(
+            ThresholdRunner(runtime, thresholds, config.threshold_eval_interval_s)
+        )
     environment.genesis_load = runtime
     return runtime
 
@@ -40,15 +57,13 @@ def _on_init(environment: Any, **_: Any) -> None:
     options = getattr(environment, "parsed_options", None)
     try:
         config = config_from_options(options) if options is not None else PluginConfig()
+        attach(environment, config)
     except ConfigError as e:
-        for problem in e.problems:
-            log.error("genesis-load: %s", problem)
         sys.stderr.write(
             "genesis-load: invalid configuration, no load was sent:\n"
             + "".join(f"  - {p}\n" for p in e.problems)
         )
         sys.exit(EXIT_CONFIG_ERROR)
-    attach(environment, config)
 
 
 def install() -> None:

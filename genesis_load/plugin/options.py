@@ -27,6 +27,8 @@ class PluginConfig:
     interval_s: float = 1.0
     max_points: int = 3600
     print_summary: bool = True
+    thresholds: tuple[str, ...] = ()
+    threshold_eval_interval_s: float = 2.0
 
 
 def add_options(parser: Any) -> None:
@@ -65,6 +67,21 @@ def add_options(parser: Any) -> None:
         help="length of one time-series interval (default 1 s)",
     )
     group.add_argument(
+        "--threshold",
+        metavar="'METRIC: EXPR'",
+        action="append",
+        default=[],
+        help="k6 threshold, e.g. 'http_req_duration{name:/health}: p(95)<500' (repeatable; "
+        "several expressions separated by ';')",
+    )
+    group.add_argument(
+        "--threshold-eval-interval",
+        metavar="SECONDS",
+        type=float,
+        default=2.0,
+        help="how often abortOnFail thresholds are checked during the run (default 2 s)",
+    )
+    group.add_argument(
         "--no-genesis-summary",
         action="store_true",
         default=False,
@@ -99,6 +116,9 @@ def config_from_options(options: Any) -> PluginConfig:
     interval_s = getattr(options, "series_interval", 1.0)
     if not isinstance(interval_s, int | float) or not 0.05 <= interval_s <= 3600:
         problems.append(f"--series-interval {interval_s!r}: must be between 0.05 and 3600 s")
+    eval_s = getattr(options, "threshold_eval_interval", 2.0)
+    if not isinstance(eval_s, int | float) or not 0.1 <= eval_s <= 600:
+        problems.append(f"--threshold-eval-interval {eval_s!r}: must be between 0.1 and 600 s")
     if problems:
         raise ConfigError(problems)
     return PluginConfig(
@@ -108,6 +128,8 @@ def config_from_options(options: Any) -> PluginConfig:
         hdr_log=hdr_log,
         interval_s=float(interval_s),
         print_summary=not getattr(options, "no_genesis_summary", False),
+        thresholds=tuple(getattr(options, "threshold", None) or ()),
+        threshold_eval_interval_s=float(eval_s),
     )
 
 

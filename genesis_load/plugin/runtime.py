@@ -21,6 +21,7 @@ import psutil
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from ..checks import current_group
 from ..errors import ResultsError
 from ..metrics.collector import Collector
 from ..metrics.hdr import HIGHEST_TRACKABLE, LOWEST_TRACKABLE, SIGNIFICANT_FIGURES
@@ -30,6 +31,7 @@ from ..outputs.results import build_results, write_json_atomic
 from ..outputs.summary import print_summary
 from .headers import cache_hit, server_timings
 from .options import PluginConfig
+from .threshold_runner import ThresholdRunner
 
 __all__ = ["PERCENTILE_DEFINITION", "GenesisRuntime"]
 
@@ -71,6 +73,13 @@ class GenesisRuntime:
         self._interrupted = False
         self._cpu_start_s = 0.0
         self._vus_max = 0
+        self.abort_reason: str | None = None
+        self.thresholds: ThresholdRunner | None = None
+
+    def use_thresholds(self, runner: ThresholdRunner) -> None:
+        """Judge these thresholds in every results document and set the exit code."""
+        self.thresholds = runner
+        self.results_listeners.append(lambda _rt, doc: runner.judge(doc))
 
     # -- wiring ------------------------------------------------------------------------------
     def attach(self) -> GenesisRuntime:
@@ -122,6 +131,9 @@ class GenesisRuntime:
         elapsed = getattr(response, "elapsed", None)
         if isinstance(elapsed, dt.timedelta):
             waiting_ms = elapsed.total_seconds() * 1000.0
+        group = current_group()
+        if group:
+            context = {**(context or {}), "group": group}
         self.collector.record_request(
             request_type,
             name,
@@ -165,6 +177,9 @@ class GenesisRuntime:
         self._started = True
         self._vus_max = 0
         self._cpu_start_s = _cpu_s()
+        self.abort_reason = None
+        if self.thresholds is not None:
+            self.thresholds.on_test_start()
         if self.is_worker:
             return
         if self.config.hdr_log:
@@ -227,6 +242,8 @@ class GenesisRuntime:
             self._interrupted = True
         if self._started and (running or self.results is None):
             self.finalize()
+        if self.thresholds is not None and self._started and not self.is_worker:
+            self.environment.process_exit_code = self.thresholds.exit_code()
 
     def finalize(self) -> dict[str, Any] | None:
         """Close the last interval, build the results, print and write them."""
@@ -280,6 +297,7 @@ class GenesisRuntime:
             "end": _iso(c.end_s),
             "duration_s": c.duration_s,
             "interrupted": interrupted,
+            "aborted": self.abort_reason,
             "loadgen_cpu_percent": cpu_percent,
             "interval_s": self.config.interval_s,
             "trend_stats": list(self.config.trend_stats),

@@ -56,7 +56,10 @@ def test_series_memory_is_bounded_by_coalescing_exactly() -> None:
         c.record_request("GET", "/a", 200, float(s + 1), False)
         c.roll(float(s + 1))
     assert len(c.series.points) <= 8
-    assert c.series.coalesced >= 4
+    assert c.series.coalesced == 8
+    # one resolution throughout: every point but the last covers exactly 8 intervals
+    assert [p.intervals for p in c.series.points[:-1]] == [8] * (len(c.series.points) - 1)
+    assert [p.end_s - p.start_s for p in c.series.points[:-1]] == [8.0] * 4
     total = sum(p.entries["http_reqs"]["count"] for p in c.series.points)
     assert total == 40
     assert c.series.points[0].start_s == 0.0
