@@ -54,8 +54,8 @@ def main() -> None:
             at_1min = rss_mb()
     end = rss_mb()
     wire_bytes = sum(len(str(p.entries)) for p in collector.series.points)
-    print(f"| simulated | requests | RSS after 1 min | RSS at end | growth | series points "
-          f"| series size | replay time |\n|---|---|---|---|---|---|---|---|")
+    print("| simulated | requests | RSS after 1 min | RSS at end | growth | series points "
+          "| series size | replay time |\n|---|---|---|---|---|---|---|---|")
     print(f"| {args.minutes:g} min at {args.rps}/s | {seconds * args.rps:,} | {at_1min:.1f} MB "
           f"| {end:.1f} MB | {end - at_1min:+.1f} MB | {len(collector.series.points)} "
           f"(x{collector.series.coalesced}) | {wire_bytes / 1e6:.1f} MB "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 
+from .checks import check, group
 from .errors import (
     EXIT_ABORTED,
     EXIT_CONFIG_ERROR,
@@ -20,7 +21,6 @@ from .errors import (
     ConfigError,
     GenesisLoadError,
 )
-from .checks import check, group
 from .metrics import Counter, Gauge, Rate, Trend
 from .thresholds import set_thresholds
 

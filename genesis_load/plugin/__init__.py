@@ -8,7 +8,6 @@ calls it. ``attach(environment)`` does the same for an ``Environment`` built in 
 from __future__ import annotations
 
 import dataclasses
-import logging
 import sys
 from typing import Any
 
@@ -19,7 +18,6 @@ from .threshold_runner import ThresholdRunner, gather_thresholds
 
 __all__ = ["GenesisRuntime", "PluginConfig", "attach", "install", "runtime_of"]
 
-log = logging.getLogger("genesis_load")
 _installed = False
 
 

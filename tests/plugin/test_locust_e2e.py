@@ -39,7 +39,7 @@ def test_p50_matches_injected_latency_and_numpy_over_raw_times(
     proc = run_locust(
         "raw_times.py", target.base_url, "--summary-json", str(out),
         "--summary-trend-stats", "min,med,p(90),p(95),p(99),max,avg",
-        run_time="6s", users=8,
+        run_time="6s", users=2,
         env={"RAW_TIMES_PATH": str(raw_path), "CLASSIC_WEIGHT": "0", "CUSTOM_WEIGHT": "0"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -52,7 +52,7 @@ def test_every_problem_is_reported_at_once_with_its_place() -> None:
     text = str(err.value)
     assert len(err.value.problems) >= 6, err.value.problems
     assert "profiles/ci.toml: thresholds['http_req_duration'][0]" in text
-    assert "unknown aggregation 'p'" in text
+    assert "expected '(' after 'p'" in text
     assert "abortOnFail: expected true or false" in text
     assert "invalid metric selector 'http_req_duration{name'" in text
     assert "delayAbortEval" in text and "bogus: unknown key" in text
