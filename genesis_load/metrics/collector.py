@@ -129,6 +129,7 @@ class Collector:
         point = IntervalPoint(start_s - self.start_s, now_s - self.start_s)
         duration_s = point.duration_s
         keys: list[Selector] = [Selector(m) for m in _SERIES_REQUEST_METRICS]
+        keys.append(Selector("http_req_duration_corrected"))
         for name in interval.tag_values("http_req_duration", "name"):
             keys += [Selector(m, (("name", name),)) for m in _SERIES_REQUEST_METRICS]
         keys += [Selector(m) for m in sorted(interval.metrics)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError, ResultsError
 from ..metrics.collector import Collector
+from ..metrics.hdr import encode_histogram
 from ..metrics.selector import Selector
 from ..metrics.sinks import RateSink, TrendSink
 from ..metrics.stats import DEFAULT_TREND_STATS, sink_values
@@ -52,6 +53,9 @@ def write_json_atomic(path: str | Path, document: Mapping[str, Any]) -> None:
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; results are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(document, f, indent=1, sort_keys=False, allow_nan=False)
             f.write("\n")
@@ -133,6 +137,18 @@ def request_rows(
     return rows
 
 
+def _histograms(store: Store) -> dict[str, str]:
+    """The whole run's HDR histograms of the request trends, base64 (HdrHistogram V2 format).
+
+    Readers decode them with any HdrHistogram library, e.g. for a percentile spectrum."""
+    out = {}
+    for name in ("http_req_duration", "http_req_duration_corrected"):
+        sink = store.query(Selector(name))
+        if isinstance(sink, TrendSink) and sink.hist.get_total_count():
+            out[name] = encode_histogram(sink.hist)
+    return out
+
+
 def build_results(
     collector: Collector,
     meta: Mapping[str, Any],
@@ -148,6 +164,7 @@ def build_results(
         "meta": dict(meta),
         "metrics": metric_entries(store, duration_s, trend_stats, submetrics),
         "requests": request_rows(store, duration_s, trend_stats),
+        "histograms": _histograms(store),
         "series": {
             "max_points": collector.series.max_points,
             "coalesced": collector.series.coalesced,

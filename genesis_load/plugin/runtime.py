@@ -308,8 +308,17 @@ class GenesisRuntime:
                 "significant_figures": SIGNIFICANT_FIGURES,
             },
             "percentile_definition": PERCENTILE_DEFINITION,
+            "stages": _stages(self.environment),
             "warnings": warnings,
         }
+
+
+def _stages(environment: Environment) -> dict[str, list[float]]:
+    """Named stage windows of the shape (run-relative seconds), for reports and thresholds."""
+    windows = getattr(environment.shape_class, "stage_windows", None)
+    if not callable(windows):
+        return {}
+    return {name: [float(a), float(b)] for name, (a, b) in windows().items()}
 
 
 def _cpu_s() -> float:
