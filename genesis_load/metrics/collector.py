@@ -118,8 +118,13 @@ class Collector:
         return wire
 
     # -- time ------------------------------------------------------------------------------
-    def roll(self, now_s: float) -> IntervalPoint:
-        """Close the current interval at ``now_s`` and append it to the series."""
+    def roll(self, now_s: float, pause: Callable[[], object] | None = None) -> IntervalPoint:
+        """Close the current interval at ``now_s`` and append it to the series.
+
+        Summarising an interval takes about a millisecond per series key; ``pause`` is called
+        between keys so a cooperative caller (gevent) can let due work run meanwhile instead
+        of stalling schedules for the whole roll.
+        """
         interval, start_s = self.current, self._interval_start_s
         self.current = Store()
         self._fast = {}
@@ -137,6 +142,8 @@ class Collector:
             sink = interval.query(selector)
             if sink is not None:
                 point.entries[str(selector)] = point_entry(sink, duration_s)
+                if pause is not None:
+                    pause()
         self.series.append(point)
         for listener in self.interval_listeners:
             listener(interval, start_s, now_s)

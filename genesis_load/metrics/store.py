@@ -197,19 +197,26 @@ class Store:
                 yield bucket
 
     def query(self, selector: Selector) -> Sink | None:
-        """One sink merging every tag set the selector matches; None when nothing matches."""
+        """One sink merging every tag set the selector matches; None when nothing matches.
+
+        When a single tag set matches, its own sink is returned (no copy: a histogram costs
+        ~0.3 ms to create), so callers must treat the result as read-only.
+        """
         name = selector.metric
         if name in REQUEST_METRICS:
             return self._query_requests(selector)
         metric = self.metrics.get(name)
         if metric is None:
             return None
-        merged: Sink | None = None
-        for (sink_name, tags), sink in self.sinks.items():
-            if sink_name != name or not selector.matches(dict(tags)):
-                continue
-            if merged is None:
-                merged = new_sink(metric)
+        matching = [
+            sink
+            for (sink_name, tags), sink in self.sinks.items()
+            if sink_name == name and selector.matches(dict(tags))
+        ]
+        if len(matching) <= 1:
+            return matching[0] if matching else None
+        merged = new_sink(metric)
+        for sink in matching:
             merged.merge(sink)  # type: ignore[arg-type]
         return merged
 
@@ -219,11 +226,14 @@ class Store:
             return None
         name = selector.metric
         if name in _TREND_PARTS:
+            parts: list[TrendSink] = [
+                p for b in buckets if (p := getattr(b, _TREND_PARTS[name])) is not None
+            ]
+            if len(parts) == 1:
+                return parts[0]
             trend = TrendSink()
-            for b in buckets:
-                part: TrendSink | None = getattr(b, _TREND_PARTS[name])
-                if part is not None:
-                    trend.merge(part)
+            for part in parts:
+                trend.merge(part)
             return trend if trend.count or name == "http_req_duration" else None
         total = sum(b.count for b in buckets)
         if name == "http_reqs":

@@ -18,6 +18,7 @@ from typing import Any
 
 import gevent
 import psutil
+from gevent.lock import Semaphore
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -67,6 +68,8 @@ class GenesisRuntime:
         self.warnings: list[str] = []
         self._timings: dict[str, Metric] = {}
         self._ticker: gevent.Greenlet | None = None
+        #: Held while an interval is summarised (which yields): no roll is cut in half.
+        self._roll_lock = Semaphore()
         self._hlog: HlogOutput | None = None
         self._started = False
         self._printed = False
@@ -199,16 +202,21 @@ class GenesisRuntime:
                 due = now + interval_s
 
     def _roll(self, now: float) -> None:
+        with self._roll_lock:
+            self._roll_locked(now)
+
+    def _roll_locked(self, now: float) -> None:
         runner = self.environment.runner
         users = runner.user_count if runner is not None else 0
         self._vus_max = max(self._vus_max, users)
         self.collector.record(_VUS, users, None, now)
         self.collector.record(_VUS_MAX, self._vus_max, None, now)
-        self.collector.roll(now)
+        self.collector.roll(now, pause=_yield)
 
     def _stop_ticker(self) -> None:
         if self._ticker is not None:
-            self._ticker.kill(block=False)
+            with self._roll_lock:  # never kill it in the middle of a roll
+                self._ticker.kill(block=False)
             self._ticker = None
 
     # -- distributed ---------------------------------------------------------------------------
@@ -319,6 +327,10 @@ def _stages(environment: Environment) -> dict[str, list[float]]:
     if not callable(windows):
         return {}
     return {name: [float(a), float(b)] for name, (a, b) in windows().items()}
+
+
+def _yield() -> None:
+    gevent.sleep(0)  # let due iterations and requests run between summaries
 
 
 def _cpu_s() -> float:

@@ -1,0 +1,146 @@
+"""The open model against the real demo target, counted at the server (its access log)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from genesis_load.pacing import Stage, StagesPacer
+from genesis_load.target import TargetProcess
+from tests.helpers import run_locust
+
+pytestmark = pytest.mark.slow
+StartTarget = Callable[..., TargetProcess]
+
+
+def _arrivals_ns(log: Path, path: str = "/health") -> list[int]:
+    rows = [line.split() for line in log.read_text().splitlines()]
+    return sorted(int(r[0]) for r in rows if len(r) >= 5 and r[2] == path)
+
+
+def _open_run(
+    target: TargetProcess, tmp: Path, cfg: dict[str, Any], *args: str
+) -> dict[str, Any]:
+    out = tmp / "r.json"
+    proc = run_locust(
+        "arrival.py", target.base_url, "--summary-json", str(out), *args,
+        run_time="120s", users=1, env={"ARRIVAL_JSON": json.dumps(cfg)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    target.stop()  # flushes the access log
+    doc: dict[str, Any] = json.loads(out.read_text())
+    return doc
+
+
+def _values(doc: dict[str, Any], metric: str) -> dict[str, float]:
+    return doc["metrics"][metric]["values"]  # type: ignore[no-any-return]
+
+
+def test_constant_500_per_second_for_30_s_holds_at_the_server(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    target = start_target("--access-log", str(log))
+    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 500,
+                                       "duration": "30s", "preAllocatedVUs": 30, "maxVUs": 200})
+    arrivals = _arrivals_ns(log)
+    assert "dropped_iterations" not in doc["metrics"]
+    assert len(arrivals) == 15_000 == _values(doc, "http_reqs")["count"]
+    span_s = (arrivals[-1] - arrivals[0]) / 1e9
+    rate = (len(arrivals) - 1) / span_s
+    assert 495 <= rate <= 505, rate
+    # every whole second of the run holds the rate within 1% too
+    per_second = Counter((a - arrivals[0]) // 1_000_000_000 for a in arrivals)
+    full = [per_second[s] for s in range(29)]
+    assert min(full) >= 495 and max(full) <= 505, full
+
+
+def test_arrivals_at_1000_per_second_are_spread_evenly(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    target = start_target("--access-log", str(log))
+    _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 1000,
+                                 "duration": "8s", "preAllocatedVUs": 40, "maxVUs": 200})
+    arrivals = _arrivals_ns(log)
+    bins = Counter((a - arrivals[0]) // 10_000_000 for a in arrivals)
+    n_bins = (arrivals[-1] - arrivals[0]) // 10_000_000 + 1
+    empty_share = 1 - len(bins) / n_bins
+    assert empty_share < 0.01, f"{empty_share:.1%} of 10-ms intervals got no request"
+    steady = [bins[b] for b in range(10, n_bins - 10)]  # past connection set-up
+    assert max(steady) <= 20, "no bursts: about 10 arrivals per 10 ms"
+
+
+def test_a_ramp_from_50_to_1000_follows_the_plan_in_every_5_s_window(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    target = start_target("--access-log", str(log))
+    _open_run(target, tmp_path, {"executor": "ramping-arrival-rate", "startRate": 50,
+                                 "stages": [{"duration": "20s", "target": 1000}],
+                                 "preAllocatedVUs": 40, "maxVUs": 300})
+    arrivals = _arrivals_ns(log)
+    plan = StagesPacer(50, [Stage(20, 1000)])
+    assert len(arrivals) == plan.planned_hits()
+    t0 = arrivals[0]
+    for w in range(4):
+        got = sum(1 for a in arrivals if w * 5e9 <= a - t0 < (w + 1) * 5e9)
+        want = plan.hits_at((w + 1) * 5) - plan.hits_at(w * 5)
+        assert abs(got - want) <= 0.02 * want, (w, got, want)
+
+
+def test_too_few_vus_drop_exactly_the_iterations_that_did_not_start(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.log"
+    target = start_target("--access-log", str(log), "--latency-ms", "50")
+    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 400,
+                                       "duration": "5s", "preAllocatedVUs": 5, "maxVUs": 5})
+    served = len(_arrivals_ns(log))
+    started = _values(doc, "iterations")["count"]
+    dropped = _values(doc, "dropped_iterations")["count"]
+    assert dropped > 1000
+    assert started == served
+    assert started + dropped == 2000
+
+
+def _analytic_p99_ms(rate: float, duration_s: float, stall_s: float, base_ms: float) -> float:
+    """Arrivals every 1/rate s; those inside the stall wait until it ends (nearest rank)."""
+    n = int(rate * duration_s)
+    latencies = np.full(n, base_ms)
+    stalled = int(rate * stall_s)
+    latencies[:stalled] = base_ms + (stall_s - np.arange(stalled) / rate) * 1000
+    rank = max(1, int(0.99 * n + 0.5))
+    return float(np.sort(latencies)[rank - 1])
+
+
+def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_miss_it(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    stall = {"stall": {"start_in_s": 4, "duration_s": 1}}
+    target = start_target()
+    target.set_faults(stall)
+    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 200,
+                                       "duration": "10s", "preAllocatedVUs": 260,
+                                       "maxVUs": 400})
+    assert "dropped_iterations" not in doc["metrics"]
+    base_ms = _values(doc, "http_req_duration")["med"]
+    analytic = _analytic_p99_ms(200, 10, 1.0, base_ms)
+    corrected = _values(doc, "http_req_duration_corrected")["p(99)"]
+    assert abs(corrected - analytic) <= 0.10 * analytic, (corrected, analytic)
+
+    closed_target = start_target()
+    closed_target.set_faults(stall)
+    out = tmp_path / "closed.json"
+    proc = run_locust("closed.py", closed_target.base_url, "--summary-json", str(out),
+                      run_time="10s", users=10, env={"PER_USER_RPS": "20"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    closed = json.loads(out.read_text())["metrics"]["http_req_duration"]["values"]
+    assert closed["max"] >= 500, "the closed users did see the stall"
+    assert closed["p(99)"] < 0.5 * analytic, (closed["p(99)"], analytic)
