@@ -1,9 +1,10 @@
-"""Baseline: the GENESIS REST mix at a steady rate.
+"""Baseline: the GENESIS REST mix on the seed's baseline schedule (open model, seed thresholds).
 
-    locust -f locustfiles/baseline.py --host http://127.0.0.1:8080
-    locust -f locustfiles/baseline.py --headless -u 20 -r 20 -t 1m --summary-json out.json
+    locust -f locustfiles/baseline.py --host http://127.0.0.1:8765
+    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/baseline.py --headless --host ... \
+        --summary-json baseline.json
 """
 
-from genesis_load.users import GenesisApiUser
+from genesis_load.scenarios.baseline import Baseline, BaselineShape
 
-__all__ = ["GenesisApiUser"]
+__all__ = ["Baseline", "BaselineShape"]

@@ -1,8 +1,10 @@
 """``genesis-load demo``: the demo target plus a short baseline run through real Locust.
 
 Starts the target on 127.0.0.1 (free port), runs ``locust --headless`` with the packaged
-baseline locustfile, prints genesis-load's summary, then cross-checks the request count
-against what the target itself counted (its ``/metrics``), and stops the target.
+baseline locustfile (open model: ``--rate`` requests/s for ``--duration`` seconds, with the
+seed's thresholds), prints genesis-load's summary, then cross-checks the request count against
+what the target itself counted (its ``/metrics``), and stops the target. The exit code is
+Locust's: 0 when the seed's thresholds passed, 99 when one failed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from ..errors import ConfigError
+from ..executors.presets import RATE_FACTOR_ENV, TIME_FACTOR_ENV, preset
 from ..outputs.results import load_results
 from ..scenarios import locustfile_path
 
@@ -25,7 +28,9 @@ __all__ = ["add_arguments", "run", "server_request_count"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds (default 20)")
-    parser.add_argument("--users", type=int, default=20, help="users (default 20, 5 req/s each)")
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="requests per second offered (default 100)"
+    )
     parser.add_argument("--summary-json", default=None, help="also keep the JSON results here")
     parser.add_argument("--ai-speed", type=float, default=20.0, help="demo target AI speed")
 
@@ -46,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     problems = []
     if not 1 <= args.duration <= 600:
         problems.append(f"--duration {args.duration}: must be between 1 and 600 seconds")
-    if not 1 <= args.users <= 1000:
-        problems.append(f"--users {args.users}: must be between 1 and 1000")
+    if not 1 <= args.rate <= 5000:
+        problems.append(f"--rate {args.rate}: must be between 1 and 5000 requests/s")
     if problems:
         raise ConfigError(problems)
     from ..target import TargetProcess
@@ -61,13 +66,21 @@ def run(args: argparse.Namespace) -> int:
                 sys.executable, "-m", "locust",
                 "-f", str(locustfile_path("baseline")),
                 "--headless", "--only-summary",
-                "-u", str(args.users), "-r", str(args.users),
-                "-t", f"{args.duration:g}s",
                 "--host", target.base_url,
                 "--summary-json", str(results),
                 "--loglevel", "WARNING",
             ]  # fmt: skip
-            code = subprocess.call(cmd)
+            seed = preset("baseline")
+            env = {
+                **os.environ,
+                RATE_FACTOR_ENV: str(args.rate / seed.pacer.rate_at(0)),
+                TIME_FACTOR_ENV: str(args.duration / seed.duration_s),
+            }
+            try:  # the schedule ends the run; this only bounds a hang
+                code = subprocess.call(cmd, env=env, timeout=args.duration + 120)
+            except subprocess.TimeoutExpired:
+                print("genesis-load demo: Locust did not finish in time", file=sys.stderr)
+                code = 1
             served = server_request_count(target.metrics_text()) - before
         if results.exists():
             recorded = sum(r["count"] for r in load_results(results)["requests"])

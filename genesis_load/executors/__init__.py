@@ -1,14 +1,20 @@
 """Scheduling on Locust: open-model (arrival-rate) scenarios, their VUs and shape.
 
-Importing this imports Locust. The pure schedule math is in :mod:`genesis_load.pacing`.
+The pure schedule math is in :mod:`genesis_load.pacing`. ``scenario`` and ``presets`` do not
+import Locust; the Locust-facing names (users, shape, pool) are imported on first use, so the
+CLI can read presets without gevent's monkey-patching.
 """
 
-from .arrival import ArrivalLoop, Ticket, VUPool
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .presets import PRESETS, preset, preset_from_env
 from .scenario import Scenario, scenario_from_config
-from .shape import ScenarioShape
-from .user import ArrivalRateUser, arrival_rate_user, reset_runs
 
 __all__ = [
+    "PRESETS",
     "ArrivalLoop",
     "ArrivalRateUser",
     "Scenario",
@@ -16,6 +22,25 @@ __all__ = [
     "Ticket",
     "VUPool",
     "arrival_rate_user",
+    "preset",
+    "preset_from_env",
     "reset_runs",
     "scenario_from_config",
 ]
+
+_LAZY = {
+    "ArrivalLoop": ".arrival",
+    "Ticket": ".arrival",
+    "VUPool": ".arrival",
+    "ScenarioShape": ".shape",
+    "ArrivalRateUser": ".user",
+    "arrival_rate_user": ".user",
+    "reset_runs": ".user",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)

@@ -21,8 +21,9 @@ from .user import ArrivalRateUser, active_runs
 
 __all__ = ["ScenarioShape"]
 
-#: Users per second Locust may start: pools are allocated at once, as k6 pre-allocates VUs.
-_SPAWN_RATE = 1000.0
+#: Users per second Locust starts: pools are allocated quickly, as k6 pre-allocates VUs (the
+#: schedule starts once the pre-allocated VUs wait for work).
+_SPAWN_RATE = 100.0
 
 
 class ScenarioShape(LoadTestShape):

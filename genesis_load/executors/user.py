@@ -42,6 +42,8 @@ _M = BUILTIN_METRICS
 _READY_TIMEOUT_S = 10.0
 
 _runs: dict[str, ScenarioRun] = {}
+#: Tasks that may be inherited and silently replaced (set by arrival_rate_user).
+_INHERITED_OK: set[Any] = set()
 
 
 class ScenarioRun:
@@ -51,7 +53,7 @@ class ScenarioRun:
         self.scenario = scenario
         self.pool = VUPool(scenario.drop_policy)
         self.wanted_vus = scenario.pre_allocated_vus
-        self.loop = ArrivalLoop(scenario.pacer, self.pool.offer, self._dropped)
+        self.loop = ArrivalLoop(scenario.pacer, self._offer, self._dropped)
         self.created_s = time.time()
         self.started_s: float | None = None
         self._tags = {"scenario": scenario.name, **scenario.tags}
@@ -68,6 +70,10 @@ class ScenarioRun:
             "scenario %s: %d issued, %d started, %d dropped",
             self.scenario.name, self.loop.issued, self.loop.started, self.loop.dropped,
         )
+
+    def _offer(self, ticket: Ticket) -> bool:
+        samples.fire(_M["offered_iterations"], 1, self._tags)
+        return self.pool.offer(ticket)
 
     def _dropped(self, ticket: Ticket) -> None:
         samples.fire(_M["dropped_iterations"], 1, self._tags)
@@ -114,6 +120,19 @@ class ArrivalRateUser(User):
     scenario: ClassVar[Scenario]
     wait_time = constant(0)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Locust merges the tasks of every base class; a VU must run nothing but tickets,
+        # or it would send unscheduled load between them.
+        own = [t for t in cls.tasks if t is not ArrivalRateUser._run_iteration]
+        extra = [getattr(t, "__name__", repr(t)) for t in own if t not in _INHERITED_OK]
+        if extra and "iteration" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__}: an ArrivalRateUser runs iteration() once per ticket; "
+                f"remove the @task methods {extra} or use arrival_rate_user() to schedule them"
+            )
+        cls.tasks = [ArrivalRateUser._run_iteration]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lag_ms = 0.0
@@ -155,6 +174,8 @@ def arrival_rate_user(base: type[User], scenario: Scenario, name: str | None = N
 
     def iteration(self: Any) -> None:
         random.choice(tasks)(self)
+
+    _INHERITED_OK.update(tasks)
 
     return type(
         name or f"{base.__name__}_{scenario.name}",

@@ -135,6 +135,9 @@ class Collector:
         duration_s = point.duration_s
         keys: list[Selector] = [Selector(m) for m in _SERIES_REQUEST_METRICS]
         keys.append(Selector("http_req_duration_corrected"))
+        for status in interval.tag_values("http_reqs", "status"):
+            if status.isdigit() and (int(status) == 0 or int(status) >= 400):
+                keys.append(Selector("http_reqs", (("status", status),)))
         for name in interval.tag_values("http_req_duration", "name"):
             keys += [Selector(m, (("name", name),)) for m in _SERIES_REQUEST_METRICS]
         keys += [Selector(m) for m in sorted(interval.metrics)]

@@ -79,6 +79,8 @@ _BUILTINS = [
     Metric("dropped_iterations", "counter", "default",
            "iterations not started because no VU was free (open model)"),
     Metric("schedule_lag", "trend", "time", "actual minus intended iteration start"),
+    Metric("offered_iterations", "counter", "default",
+           "iterations the schedule called for, started or dropped (the offered load)"),
     Metric("iteration_duration_corrected", "trend", "time",
            "iteration time measured from its intended start"),
     Metric("checks", "rate", "default", "share of passed checks"),

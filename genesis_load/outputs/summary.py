@@ -112,6 +112,33 @@ def _thresholds_table(doc: Mapping[str, Any]) -> Table:
     return table
 
 
+def _print_analysis(analysis: Mapping[str, Any] | None, console: Console) -> None:
+    if not analysis or not analysis.get("max_offered_rps"):
+        return
+    offered = analysis["definitions"]["offered"]
+    bp = analysis.get("breaking_point")
+    if bp is None:
+        console.print(
+            f"breaking point: not reached; held up to {analysis['max_offered_rps']:.0f} "
+            f"{offered} offered (higher loads not tested)"
+        )
+    else:
+        console.print(
+            f"breaking point: [red]{bp['offered_rps']:.0f} {offered}[/red] offered at "
+            f"{bp['at_s']:.0f}s ({bp['reason']}, {bp['achieved_rps']:.0f} req/s achieved)"
+        )
+    shed = analysis.get("shed", {})
+    if shed.get("count"):
+        console.print(f"shed (503/429): {shed['count']} responses, {shed['share']:.2%}")
+    recovery = analysis.get("recovery")
+    if recovery is not None:
+        t = recovery.get("recovery_time_s")
+        console.print(
+            "recovery after the spike: "
+            + (f"{t:.0f}s" if t is not None else "[red]not recovered by the end of the run[/red]")
+        )
+
+
 def render_summary(doc: Mapping[str, Any], console: Console) -> None:
     meta = doc["meta"]
     trend_stats = list(meta.get("trend_stats", ["avg", "min", "med", "max", "p(95)"]))
@@ -123,6 +150,7 @@ def render_summary(doc: Mapping[str, Any], console: Console) -> None:
     console.print(_metrics_table(doc, trend_stats))
     if doc["requests"]:
         console.print(_requests_table(doc, trend_stats))
+    _print_analysis(doc.get("analysis"), console)
     if doc.get("thresholds"):
         console.print(_thresholds_table(doc))
         verdict = doc.get("verdict", {})

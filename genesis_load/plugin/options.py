@@ -29,6 +29,9 @@ class PluginConfig:
     print_summary: bool = True
     thresholds: tuple[str, ...] = ()
     threshold_eval_interval_s: float = 2.0
+    breaking_p95_ms: float = 500.0
+    breaking_error_rate: float = 0.01
+    breaking_sustain_s: float = 5.0
 
 
 def add_options(parser: Any) -> None:
@@ -82,6 +85,27 @@ def add_options(parser: Any) -> None:
         help="how often abortOnFail thresholds are checked during the run (default 2 s)",
     )
     group.add_argument(
+        "--breaking-p95",
+        metavar="MS",
+        type=float,
+        default=500.0,
+        help="analysis: p95 above this (ms) counts as broken (default 500, the seed's target)",
+    )
+    group.add_argument(
+        "--breaking-error-rate",
+        metavar="SHARE",
+        type=float,
+        default=0.01,
+        help="analysis: an error share above this counts as broken (default 0.01)",
+    )
+    group.add_argument(
+        "--breaking-sustain",
+        metavar="SECONDS",
+        type=float,
+        default=5.0,
+        help="analysis: how long a breach must last to count (default 5 s)",
+    )
+    group.add_argument(
         "--no-genesis-summary",
         action="store_true",
         default=False,
@@ -119,6 +143,15 @@ def config_from_options(options: Any) -> PluginConfig:
     eval_s = getattr(options, "threshold_eval_interval", 2.0)
     if not isinstance(eval_s, int | float) or not 0.1 <= eval_s <= 600:
         problems.append(f"--threshold-eval-interval {eval_s!r}: must be between 0.1 and 600 s")
+    p95 = getattr(options, "breaking_p95", 500.0)
+    err = getattr(options, "breaking_error_rate", 0.01)
+    sustain = getattr(options, "breaking_sustain", 5.0)
+    if not (isinstance(p95, int | float) and p95 > 0):
+        problems.append(f"--breaking-p95 {p95!r}: must be > 0 ms")
+    if not (isinstance(err, int | float) and 0 <= err < 1):
+        problems.append(f"--breaking-error-rate {err!r}: must be within [0, 1)")
+    if not (isinstance(sustain, int | float) and sustain > 0):
+        problems.append(f"--breaking-sustain {sustain!r}: must be > 0 s")
     if problems:
         raise ConfigError(problems)
     return PluginConfig(
@@ -130,6 +163,9 @@ def config_from_options(options: Any) -> PluginConfig:
         print_summary=not getattr(options, "no_genesis_summary", False),
         thresholds=tuple(getattr(options, "threshold", None) or ()),
         threshold_eval_interval_s=float(eval_s),
+        breaking_p95_ms=float(p95),
+        breaking_error_rate=float(err),
+        breaking_sustain_s=float(sustain),
     )
 
 

@@ -22,6 +22,7 @@ from gevent.lock import Semaphore
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from ..analysis import analyze
 from ..checks import current_group
 from ..errors import ResultsError
 from ..metrics.collector import Collector
@@ -265,6 +266,14 @@ class GenesisRuntime:
             self.metadata(interrupted),
             self.config.trend_stats,
             self.config.submetrics,
+        )
+        stages = {k: (a, b) for k, (a, b) in doc["meta"]["stages"].items()}
+        doc["analysis"] = analyze(
+            self.collector.series,
+            stages,
+            p95_target_ms=self.config.breaking_p95_ms,
+            error_rate_limit=self.config.breaking_error_rate,
+            sustain_s=self.config.breaking_sustain_s,
         )
         self.results = doc
         for listener in self.results_listeners:

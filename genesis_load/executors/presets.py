@@ -1,0 +1,157 @@
+"""The seed report's traffic shapes as open-model scenarios, by name.
+
+Owns the default numbers of the GENESIS k6 suite (requests per second and durations) and how
+profiles scale them (``rate_factor`` multiplies rates, ``time_factor`` durations). Every
+parameter can be overridden::
+
+    preset("spike")                                  # 8 minutes, 100 -> 1500/s -> 100/s
+    preset("stress", peak_rps=2000, time_factor=0.1) # 90 s ramp to 2000/s
+    preset("baseline", rate_factor=0.5)              # 50/s for 5 minutes
+
+| name | schedule (defaults) | stages |
+|---|---|---|
+| baseline | constant 100/s for 5 min | steady |
+| stress | 50 -> 1000/s linearly over 15 min | ramp |
+| spike | 100/s 2 min; to 1500/s in 5 s; hold 2 min; to 100/s in 5 s; hold 230 s | see below |
+
+Spike stages: warm, surge, spike, drop, recovery.
+| soak | constant 100/s for 30 min | steady |
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ConfigError
+from ..pacing import Stage, StagesPacer
+from .scenario import Scenario
+
+__all__ = ["PRESETS", "RATE_FACTOR_ENV", "TIME_FACTOR_ENV", "preset", "preset_from_env"]
+
+#: Environment variables through which profiles (and people) scale the presets.
+RATE_FACTOR_ENV = "GENESIS_RATE_FACTOR"
+TIME_FACTOR_ENV = "GENESIS_TIME_FACTOR"
+
+
+def _vus(peak_rps: float, latency_budget_s: float = 0.5) -> tuple[int, int]:
+    """Pre-allocated and maximum VUs for a peak rate: Little's law with a latency budget."""
+    pre = max(5, math.ceil(peak_rps * 0.05))
+    return pre, max(pre, math.ceil(peak_rps * latency_budget_s))
+
+
+def _scenario(name: str, pacer: StagesPacer, names: tuple[str, ...], peak: float,
+              kw: dict[str, Any]) -> Scenario:
+    pre, max_vus = _vus(peak)
+    return Scenario(
+        name=kw.pop("scenario_name", name),
+        pacer=pacer,
+        pre_allocated_vus=int(kw.pop("pre_allocated_vus", pre)),
+        max_vus=int(kw.pop("max_vus", max_vus)),
+        drop_policy=str(kw.pop("drop_policy", "drop")),
+        graceful_stop_s=float(kw.pop("graceful_stop_s", 30.0)),
+        stage_names=names,
+    )
+
+
+def _check_factors(rate_factor: float, time_factor: float) -> None:
+    problems = []
+    if not rate_factor > 0:
+        problems.append(f"rate_factor must be > 0, got {rate_factor}")
+    if not time_factor > 0:
+        problems.append(f"time_factor must be > 0, got {time_factor}")
+    if problems:
+        raise ConfigError(problems)
+
+
+def baseline(rate_rps: float = 100, duration_s: float = 300, rate_factor: float = 1.0,
+             time_factor: float = 1.0, **kw: Any) -> Scenario:
+    _check_factors(rate_factor, time_factor)
+    r = rate_rps * rate_factor
+    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
+    return _scenario("baseline", pacer, ("steady",), r, kw)
+
+
+def soak(rate_rps: float = 100, duration_s: float = 1800, rate_factor: float = 1.0,
+         time_factor: float = 1.0, **kw: Any) -> Scenario:
+    _check_factors(rate_factor, time_factor)
+    r = rate_rps * rate_factor
+    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
+    return _scenario("soak", pacer, ("steady",), r, kw)
+
+
+def stress(start_rps: float = 50, peak_rps: float = 1000, duration_s: float = 900,
+           steps: int = 0, rate_factor: float = 1.0, time_factor: float = 1.0,
+           **kw: Any) -> Scenario:
+    """Linear ramp, or ``steps`` equal plateaus (each reached in 1% of its length)."""
+    _check_factors(rate_factor, time_factor)
+    a, b, d = start_rps * rate_factor, peak_rps * rate_factor, duration_s * time_factor
+    if steps <= 0:
+        return _scenario("stress", StagesPacer(a, [Stage(d, b)]), ("ramp",), b, kw)
+    stages, names = [], []
+    for i in range(steps):
+        level = a + (b - a) * (i + 1) / steps
+        step_s = d / steps
+        stages += [Stage(step_s * 0.01, level), Stage(step_s * 0.99, level)]
+        names += [f"rise{i + 1}", f"level{i + 1}"]
+    return _scenario("stress", StagesPacer(a, stages), tuple(names), b, kw)
+
+
+def spike(base_rps: float = 100, peak_rps: float = 1500, warm_s: float = 120,
+          jump_s: float = 5, spike_s: float = 120, drop_s: float = 5, recovery_s: float = 230,
+          rate_factor: float = 1.0, time_factor: float = 1.0, **kw: Any) -> Scenario:
+    _check_factors(rate_factor, time_factor)
+    lo, hi, t = base_rps * rate_factor, peak_rps * rate_factor, time_factor
+    pacer = StagesPacer(lo, [
+        Stage(warm_s * t, lo), Stage(jump_s * t, hi), Stage(spike_s * t, hi),
+        Stage(drop_s * t, lo), Stage(recovery_s * t, lo),
+    ])  # fmt: skip
+    return _scenario("spike", pacer, ("warm", "surge", "spike", "drop", "recovery"), hi, kw)
+
+
+#: Registry: preset name -> constructor (plain dict, STYLE habit 4).
+PRESETS: dict[str, Callable[..., Scenario]] = {
+    "baseline": baseline,
+    "stress": stress,
+    "spike": spike,
+    "soak": soak,
+}
+
+
+def preset(name: str, **overrides: Any) -> Scenario:
+    """The named preset with overrides; an unknown name or parameter is a ConfigError."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown scenario preset {name!r} (known: {', '.join(PRESETS)})")
+    try:
+        return PRESETS[name](**overrides)
+    except TypeError as e:
+        raise ConfigError(f"preset {name!r}: {e}") from e
+    except ValueError as e:
+        raise ConfigError(f"preset {name!r}: {e}") from e
+
+
+def preset_from_env(name: str, **overrides: Any) -> Scenario:
+    """``preset(name)`` scaled by ``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR`` if set.
+
+    This is how a profile's scale factors reach a plain ``locust -f locustfiles/spike.py``.
+    """
+    problems = []
+    factors: dict[str, float] = {}
+    for key, env in (("rate_factor", RATE_FACTOR_ENV), ("time_factor", TIME_FACTOR_ENV)):
+        raw = os.environ.get(env)
+        if raw is None or raw == "":
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(f"{env}={raw!r}: expected a number > 0")
+            continue
+        if not (value > 0 and math.isfinite(value)):
+            problems.append(f"{env}={raw!r}: expected a number > 0")
+            continue
+        factors[key] = value * float(overrides.pop(key, 1.0))
+    if problems:
+        raise ConfigError(problems)
+    return preset(name, **overrides, **factors)
