@@ -10,22 +10,30 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .config import EXECUTOR_NAMES, scenarios_from_config
 from .presets import PRESETS, preset, preset_from_env
 from .scenario import Scenario, scenario_from_config
+from .vus import VUScenario, vu_scenario_from_config
 
 __all__ = [
+    "EXECUTOR_NAMES",
     "PRESETS",
     "ArrivalLoop",
     "ArrivalRateUser",
     "Scenario",
     "ScenarioShape",
+    "ScenarioUser",
     "Ticket",
     "VUPool",
+    "VUScenario",
     "arrival_rate_user",
     "preset",
     "preset_from_env",
     "reset_runs",
     "scenario_from_config",
+    "scenario_user",
+    "scenarios_from_config",
+    "vu_scenario_from_config",
 ]
 
 _LAZY = {
@@ -34,7 +42,9 @@ _LAZY = {
     "VUPool": ".arrival",
     "ScenarioShape": ".shape",
     "ArrivalRateUser": ".user",
+    "ScenarioUser": ".user",
     "arrival_rate_user": ".user",
+    "scenario_user": ".user",
     "reset_runs": ".user",
 }
 

@@ -1,8 +1,11 @@
-"""``ScenarioShape``: the Locust shape that sizes the VU pools of open-model scenarios.
+"""``ScenarioShape``: the Locust shape that runs scenarios until they are done.
 
-Owns how many VUs each scenario has (its ``preAllocatedVUs`` at first, grown after drops up to
-``maxVUs``, through Locust's ``fixed_count``) and when the test ends (every schedule done plus its
-graceful stop). It also names the stages so thresholds can be scoped to one
+Every scenario's VUs (its ``maxVUs``, or its largest VU target) are spawned at the start, each
+class with Locust's ``fixed_count``, and parked until the scenario needs them (pre-allocated VUs
+first, more after drops; ramping-vus follows its targets). The user count therefore never
+changes during the run, which keeps Locust's dispatcher from re-balancing classes. The shape
+owns when the test ends (every schedule done, in-flight iterations given up to their graceful
+stop) and names the stages so thresholds can be scoped to one
 (``{"threshold": "p(95)<800", "stage": "spike"}``).
 
     class Shape(ScenarioShape):
@@ -11,15 +14,19 @@ graceful stop). It also names the stages so thresholds can be scoped to one
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from locust import LoadTestShape, User
 
-from .user import ArrivalRateUser, active_runs
+from .user import ScenarioUser, VURun, active_runs
+from .vus import VUScenario
 
 __all__ = ["ScenarioShape"]
+
+log = logging.getLogger("genesis_load")
 
 #: Users per second Locust starts: pools are allocated quickly, as k6 pre-allocates VUs (the
 #: schedule starts once the pre-allocated VUs wait for work).
@@ -34,37 +41,45 @@ class ScenarioShape(LoadTestShape):
     #: Seconds after the last schedule ends that in-flight iterations may take, at most.
     settle_s: ClassVar[float] = 5.0
 
-    def _scenario_classes(self) -> list[type[ArrivalRateUser]]:
-        classes = [c for c in self.user_classes if issubclass(c, ArrivalRateUser)]
+    def _scenario_classes(self) -> list[type[ScenarioUser]]:
+        classes = [c for c in self.user_classes if issubclass(c, ScenarioUser)]
         if not classes:
-            raise TypeError(f"{type(self).__name__}.user_classes has no ArrivalRateUser class")
+            raise TypeError(f"{type(self).__name__}.user_classes has no ScenarioUser class")
         return classes
 
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
         classes = self._scenario_classes()
         runs = active_runs()
-        total = 0
-        for cls in classes:
-            run = runs.get(cls.scenario.name)
-            wanted = run.wanted_vus if run is not None else cls.scenario.pre_allocated_vus
-            cls.fixed_count = wanted
-            total += wanted
-        if self._all_done(classes, runs):
+        elapsed_s = self.get_run_time()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("shape at %.1fs: %s", elapsed_s, {
+                name: (type(r).__name__, r.finished, r.idle) for name, r in runs.items()})
+        if self._all_done(classes, runs, elapsed_s):
             return None
+        # constant: every VU is spawned at once and parked until its scenario needs it
+        total = sum(int(c.fixed_count) for c in classes)
         return total, _SPAWN_RATE, list(classes)
 
-    def _all_done(self, classes: list[type[ArrivalRateUser]], runs: dict[str, Any]) -> bool:
+    def _all_done(
+        self, classes: list[type[ScenarioUser]], runs: dict[str, Any], elapsed_s: float
+    ) -> bool:
         now = time.time()
         for cls in classes:
-            run = runs.get(cls.scenario.name)
+            sc = cls.scenario
+            run = runs.get(sc.name)
+            if isinstance(sc, VUScenario) and elapsed_s < sc.start_time_s:
+                return False
             if run is None or run.started_s is None:
                 return False
-            end_s = run.started_s + float(cls.scenario.pacer.duration_s or 0.0)
-            if not run.finished or now < end_s:
+            if not run.finished:
                 return False
-            if run.pool.waiting < run.wanted_vus and now < end_s + min(
-                cls.scenario.graceful_stop_s, self.settle_s
-            ):
+            if isinstance(run, VURun):
+                end_s = now  # finished: out of time or out of iterations
+            else:
+                end_s = run.started_s + float(run.scenario.pacer.duration_s or 0.0)
+                if now < end_s:
+                    return False
+            if not run.idle and now < end_s + min(sc.graceful_stop_s, self.settle_s):
                 return False  # iterations still in flight
         return True
 

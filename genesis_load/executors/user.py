@@ -32,17 +32,29 @@ from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_WAITING
 from ..metrics.metric import BUILTIN_METRICS, samples
 from .arrival import ArrivalLoop, Ticket, VUPool
 from .scenario import Scenario
+from .vus import VUScenario
 
-__all__ = ["ArrivalRateUser", "ScenarioRun", "arrival_rate_user", "reset_runs", "run_for"]
+__all__ = [
+    "ArrivalRateUser",
+    "ScenarioRun",
+    "ScenarioUser",
+    "VURun",
+    "arrival_rate_user",
+    "reset_runs",
+    "run_for",
+    "scenario_user",
+]
 
 log = logging.getLogger("genesis_load")
 
 _M = BUILTIN_METRICS
 #: How long a scenario waits for its pre-allocated VUs before it starts anyway.
 _READY_TIMEOUT_S = 10.0
+#: How often a parked VU looks whether it is needed.
+_PARKED_POLL_S = 0.05
 
-_runs: dict[str, ScenarioRun] = {}
-#: Tasks that may be inherited and silently replaced (set by arrival_rate_user).
+_runs: dict[str, ScenarioRun | VURun] = {}
+#: Tasks that may be inherited and silently replaced (set by scenario_user).
 _INHERITED_OK: set[Any] = set()
 
 
@@ -56,6 +68,7 @@ class ScenarioRun:
         self.loop = ArrivalLoop(scenario.pacer, self._offer, self._dropped)
         self.created_s = time.time()
         self.started_s: float | None = None
+        self.vus = 0
         self._tags = {"scenario": scenario.name, **scenario.tags}
         self._greenlet = gevent.spawn(self._run)
 
@@ -85,15 +98,98 @@ class ScenarioRun:
     def finished(self) -> bool:
         return self.loop.finished
 
+    @property
+    def idle(self) -> bool:
+        """No iteration in flight (every VU is waiting for a ticket)."""
+        return self.pool.waiting >= self.wanted_vus
+
+    def register_vu(self) -> int:
+        self.vus += 1
+        return self.vus - 1
+
+    def active_vus(self) -> int:
+        """VUs allowed to take tickets: pre-allocated at first, grown after drops."""
+        return self.wanted_vus
+
+    def next_ticket(self, user: object) -> Ticket | None:
+        return self.pool.take()
+
     def stop(self) -> None:
         self._greenlet.kill(block=False)
 
 
-def run_for(scenario: Scenario) -> ScenarioRun:
+class VURun:
+    """One closed-model scenario in this process: hands out iterations until it is done."""
+
+    def __init__(self, scenario: VUScenario) -> None:
+        self.scenario = scenario
+        self.started_s: float | None = time.time()
+        self.issued = 0
+        self.in_flight = 0
+        self.vus = 0
+        self._per_vu: dict[int, int] = {}
+        self._done_vus: set[int] = set()
+
+    def _elapsed_s(self) -> float:
+        return time.time() - (self.started_s or time.time())
+
+    def register_vu(self) -> int:
+        self.vus += 1
+        return self.vus - 1
+
+    def active_vus(self) -> int:
+        """VUs that may iterate now (ramping-vus: the stage's current target)."""
+        return self.scenario.vus_at(self._elapsed_s())
+
+    def next_ticket(self, user: object) -> Ticket | None:
+        sc = self.scenario
+        elapsed = self._elapsed_s()
+        out_of_time = elapsed >= sc.planned_s
+        vu = id(user)
+        if sc.executor == "per-vu-iterations":
+            exhausted = self._per_vu.get(vu, 0) >= (sc.iterations or 0)
+        elif sc.executor == "shared-iterations":
+            exhausted = self.issued >= (sc.iterations or 0)
+        else:
+            exhausted = False
+        if out_of_time or exhausted:
+            self._done_vus.add(vu)
+            return None
+        self._per_vu[vu] = self._per_vu.get(vu, 0) + 1
+        self.issued += 1
+        self.in_flight += 1
+        return Ticket(self.issued - 1, time.time())
+
+    def iteration_done(self) -> None:
+        self.in_flight -= 1
+
+    @property
+    def finished(self) -> bool:
+        sc = self.scenario
+        if self._elapsed_s() >= sc.planned_s:
+            return True
+        if sc.executor == "per-vu-iterations":
+            return len(self._done_vus) >= sc.vus
+        if sc.executor == "shared-iterations":
+            return self.issued >= (sc.iterations or 0)
+        return False
+
+    @property
+    def idle(self) -> bool:
+        return self.in_flight <= 0
+
+    def stop(self) -> None:
+        pass
+
+
+def run_for(scenario: Scenario | VUScenario) -> ScenarioRun | VURun:
     """This process's run of a scenario, started by its first VU."""
     run = _runs.get(scenario.name)
     if run is None:
-        run = _runs[scenario.name] = ScenarioRun(scenario)
+        if isinstance(scenario, VUScenario):
+            run = _runs[scenario.name] = VURun(scenario)
+        else:
+            run = _runs[scenario.name] = ScenarioRun(scenario)
     return run
 
 
@@ -104,7 +200,7 @@ def reset_runs() -> None:
     _runs.clear()
 
 
-def active_runs() -> dict[str, ScenarioRun]:
+def active_runs() -> dict[str, ScenarioRun | VURun]:
     return dict(_runs)
 
 
@@ -113,29 +209,39 @@ def _on_test_stop(**_: Any) -> None:
     reset_runs()
 
 
-class ArrivalRateUser(User):
-    """Base for open-model VUs; combine with an HTTP user: ``(ArrivalRateUser, FastHttpUser)``."""
+class ScenarioUser(User):
+    """Base for scenario VUs; combine with an HTTP user: ``(ScenarioUser, FastHttpUser)``.
+
+    ``scenario`` is an open-model :class:`Scenario` (arrival rate) or a closed-model
+    :class:`VUScenario` (VU count); either way the VU runs ``iteration()`` once per ticket.
+    """
 
     abstract = True
-    scenario: ClassVar[Scenario]
+    scenario: ClassVar[Scenario | VUScenario]
     wait_time = constant(0)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # Locust merges the tasks of every base class; a VU must run nothing but tickets,
         # or it would send unscheduled load between them.
-        own = [t for t in cls.tasks if t is not ArrivalRateUser._run_iteration]
+        own = [t for t in cls.tasks if t is not ScenarioUser._run_iteration]
         extra = [getattr(t, "__name__", repr(t)) for t in own if t not in _INHERITED_OK]
         if extra and "iteration" in cls.__dict__:
             raise TypeError(
-                f"{cls.__name__}: an ArrivalRateUser runs iteration() once per ticket; "
+                f"{cls.__name__}: a ScenarioUser runs iteration() once per ticket; "
                 f"remove the @task methods {extra} or use arrival_rate_user() to schedule them"
             )
-        cls.tasks = [ArrivalRateUser._run_iteration]
+        cls.tasks = [ScenarioUser._run_iteration]
+        scenario = cls.__dict__.get("scenario")
+        if scenario is not None:
+            # Every VU the scenario may ever use is spawned at the start and parked until
+            # needed: Locust's dispatcher then never has to re-balance user classes.
+            cls.fixed_count = scenario.max_vus
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lag_ms = 0.0
+        self._slot: int | None = None
         self._tags = {"scenario": self.scenario.name, **self.scenario.tags}
 
     def context(self) -> dict[str, Any]:
@@ -148,8 +254,14 @@ class ArrivalRateUser(User):
     @task
     def _run_iteration(self) -> None:
         run = run_for(self.scenario)
+        if self._slot is None:
+            self._slot = run.register_vu()
         self._state = LOCUST_STATE_WAITING  # a stop may end us while idle
-        ticket = run.pool.take()
+        while self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
+            gevent.sleep(_PARKED_POLL_S)
+        ticket = run.next_ticket(self)
+        while ticket is None:  # this VU's share of the scenario is done: idle until the end
+            gevent.sleep(3600)
         self._state = LOCUST_STATE_RUNNING
         began_s = time.time()
         self._lag_ms = max(0.0, (began_s - ticket.intended_s) * 1000.0)
@@ -163,14 +275,18 @@ class ArrivalRateUser(User):
             samples.fire(_M["iterations"], 1, tags)
             samples.fire(_M["iteration_duration"], duration_ms, tags)
             samples.fire(_M["iteration_duration_corrected"], duration_ms + self._lag_ms, tags)
+            if isinstance(run, VURun):
+                run.iteration_done()
 
 
-def arrival_rate_user(base: type[User], scenario: Scenario, name: str | None = None) -> type[User]:
-    """An open-model version of a closed-model user class: each iteration runs one of its
-    tasks (picked by weight, as Locust would); its ``on_start``, client and host are kept."""
+def scenario_user(
+    base: type[User], scenario: Scenario | VUScenario, name: str | None = None
+) -> type[User]:
+    """A scenario version of a Locust user class: each iteration runs one of its tasks (picked
+    by weight, as Locust would); its ``on_start``, client and host are kept."""
     tasks = list(getattr(base, "tasks", []))
     if not tasks or not all(callable(t) and not isinstance(t, type) for t in tasks):
-        raise TypeError(f"{base.__name__}: arrival_rate_user needs plain @task methods")
+        raise TypeError(f"{base.__name__}: scenario_user needs plain @task methods")
 
     def iteration(self: Any) -> None:
         random.choice(tasks)(self)
@@ -179,12 +295,18 @@ def arrival_rate_user(base: type[User], scenario: Scenario, name: str | None = N
 
     return type(
         name or f"{base.__name__}_{scenario.name}",
-        (ArrivalRateUser, base),
+        (ScenarioUser, base),
         {
             "scenario": scenario,
             "iteration": iteration,
-            "tasks": [ArrivalRateUser._run_iteration],
+            "tasks": [ScenarioUser._run_iteration],
             "abstract": False,
             "__module__": base.__module__,
         },
     )
+
+
+#: k6 users think in executors: the same base class under its open-model name.
+ArrivalRateUser = ScenarioUser
+#: The same factory under its open-model name.
+arrival_rate_user = scenario_user
