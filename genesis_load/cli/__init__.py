@@ -38,6 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_arguments(demo_parser)
     demo_parser.set_defaults(func=demo.run)
 
+    from ..report import compare_cli, report_cli  # matplotlib only; no Locust
+
+    report_parser = sub.add_parser(
+        "report", help="write the readiness report (Markdown, HTML, JUnit, charts) from results"
+    )
+    report_cli.add_arguments(report_parser)
+    report_parser.set_defaults(func=report_cli.run)
+
+    compare_parser = sub.add_parser(
+        "compare", help="compare two results files or folders; exit 1 on a regression"
+    )
+    compare_cli.add_arguments(compare_parser)
+    compare_parser.set_defaults(func=compare_cli.run)
+
     sub.add_parser(
         "locust",
         help="run Locust with genesis-load preloaded: genesis-load locust -f FILE [locust options]",

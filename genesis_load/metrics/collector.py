@@ -58,13 +58,16 @@ class Collector:
 
         A ``_lag_ms`` context entry (set by open-model users: how late the iteration started
         after its intended time) also records the coordinated-omission-corrected duration,
-        ``duration_ms + lag_ms``, as ``http_req_duration_corrected``.
+        ``duration_ms + lag_ms``, as ``http_req_duration_corrected``. For closed-model users with
+        a fixed pacing interval, an ``_expected_interval_ms`` entry records it with HdrHistogram's
+        ``record_corrected_value`` correction instead (see ``TrendSink.add_corrected``).
         """
         key: tuple[Any, ...]
-        lag_ms = None
+        lag_ms = interval_ms = None
         if context:
             key = (method, name, status, tag_items(context))
             lag_ms = context.get("_lag_ms")
+            interval_ms = context.get("_expected_interval_ms")
         else:
             key = (method, name, status)
         bucket = self._fast.get(key)
@@ -77,6 +80,12 @@ class Collector:
             if bucket.corrected is None:
                 bucket.corrected = TrendSink()
             bucket.corrected.add(round((duration_ms + max(lag_ms, 0.0)) * STORED_PER_UNIT))
+        elif interval_ms is not None:
+            if bucket.corrected is None:
+                bucket.corrected = TrendSink()
+            bucket.corrected.add_corrected(
+                round(duration_ms * STORED_PER_UNIT), round(interval_ms * STORED_PER_UNIT)
+            )
         if failed:
             bucket.failed += 1
         if bytes_received:

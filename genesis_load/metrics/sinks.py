@@ -55,6 +55,21 @@ class TrendSink:
         if not self.hist.record_value(value):
             self.out_of_range += 1
 
+    def add_corrected(self, value: int, expected_interval: int) -> None:
+        """HdrHistogram's coordinated-omission correction for a fixed pacing interval.
+
+        As ``record_corrected_value``: a value ``v`` longer than the interval ``i`` also stands
+        for the samples a paced client would have taken meanwhile, ``v - i, v - 2i, ...`` while
+        they stay above 0. They are added one by one so count, sum, min and max stay exact.
+        """
+        self.add(value)
+        if expected_interval <= 0 or value <= expected_interval:
+            return
+        missing = value - expected_interval
+        while missing > 0:
+            self.add(missing)
+            missing -= expected_interval
+
     def merge(self, other: TrendSink) -> None:
         if other.count == 0:
             return

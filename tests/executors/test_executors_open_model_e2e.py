@@ -149,3 +149,20 @@ def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_m
     closed = json.loads(out.read_text())["metrics"]["http_req_duration"]["values"]
     assert closed["max"] >= 500, "the closed users did see the stall"
     assert closed["p(99)"] < 0.5 * analytic, (closed["p(99)"], analytic)
+
+
+def test_paced_closed_users_get_hdr_correction_for_a_stall(
+    start_target: StartTarget, tmp_path: Path
+) -> None:
+    target = start_target()
+    target.set_faults({"stall": {"start_in_s": 3, "duration_s": 1}})
+    out = tmp_path / "paced.json"
+    proc = run_locust("paced.py", target.base_url, "--summary-json", str(out), run_time="8s",
+                      users=5)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    m = json.loads(out.read_text())["metrics"]
+    raw, corrected = m["http_req_duration"]["values"], m["http_req_duration_corrected"]["values"]
+    # each user's stalled request (up to 1 s) also stands for the ~9 it did not send meanwhile
+    assert corrected["count"] > raw["count"] + 20
+    assert corrected["p(95)"] > 3 * raw["p(95)"]
+    assert corrected["max"] == raw["max"]

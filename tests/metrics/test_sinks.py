@@ -112,3 +112,15 @@ def test_rate_counter_gauge_merge_exactly() -> None:
 def test_wire_round_trip(sink: TrendSink | RateSink | CounterSink | GaugeSink) -> None:
     again = sink_from_wire(sink.to_wire())
     assert again.to_wire() == sink.to_wire()
+
+
+def test_corrected_values_match_hdrhistogram_record_corrected_value() -> None:
+    from hdrh.histogram import HdrHistogram
+
+    ours, theirs = TrendSink(), HdrHistogram(1, HIGHEST_TRACKABLE, 3)
+    for v in (50_000, 1_000_000, 120_000, 99_999, 100_000, 430_000):
+        ours.add_corrected(v, 100_000)
+        theirs.record_corrected_value(v, 100_000)
+    assert list(ours.hist.counts) == list(theirs.counts)
+    assert ours.count == theirs.get_total_count() == 1 + 10 + 2 + 1 + 1 + 5
+    assert ours.max == 1_000_000 and ours.min == 20_000

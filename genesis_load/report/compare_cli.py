@@ -1,0 +1,72 @@
+"""``genesis-load compare OLD NEW [--tolerance 0.10] [--json PATH]``: find regressions.
+
+OLD and NEW are results files or results directories. Exit codes: 0 no regression, 1 at least
+one regression, 2 bad input (unreadable files, or no scenario present on both sides).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from ..errors import ResultsError
+from ..outputs.results import write_json_atomic
+from .compare import compare_runs, comparison_json, render_comparison
+from .load import load_runs
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_REGRESSION", "add_arguments", "run"]
+
+EXIT_REGRESSION = 1
+EXIT_BAD_INPUT = 2
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a share from 0 to below 1, e.g. 0.10")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", metavar="OLD", help="baseline results file or directory")
+    parser.add_argument("new", metavar="NEW", help="candidate results file or directory")
+    parser.add_argument("--tolerance", type=_tolerance, default=0.10,
+                        help="allowed relative worsening (default 0.10 = 10%%)")
+    parser.add_argument("--json", metavar="PATH", default=None,
+                        help="also write the comparison as JSON here")
+
+
+def _fail(message: str) -> int:
+    for line in message.splitlines():
+        print(f"genesis-load compare: {line}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def run(args: argparse.Namespace) -> int:
+    problems, sides = [], []
+    for path in (args.old, args.new):
+        try:
+            sides.append(load_runs(path))
+        except ResultsError as e:
+            problems.append(str(e))
+    if problems:
+        return _fail("\n".join(problems))
+    old, new = sides
+    by_name = not (Path(args.old).is_file() and Path(args.new).is_file())
+    comparison = compare_runs(old, new, args.tolerance, by_name=by_name)
+    console = Console(file=sys.stdout, width=160, soft_wrap=False, highlight=False)
+    render_comparison(comparison, console, args.old, args.new)
+    if args.json:
+        try:
+            write_json_atomic(args.json, comparison_json(comparison, args.old, args.new))
+        except ResultsError as e:
+            return _fail(str(e))
+    if not comparison.rows:
+        return _fail("no scenario is present on both sides: nothing was compared")
+    return EXIT_REGRESSION if comparison.regressed else 0

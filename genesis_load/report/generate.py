@@ -1,0 +1,79 @@
+"""Writing the whole report for a results directory: charts, Markdown, HTML, JUnit.
+
+Owns the sequence (load, judge, draw, build, write) and the output file names; each step is
+its own module. Files are written into ``out_dir`` (created if missing): ``report.md``,
+``report.html``, ``junit.xml`` and ``<scenario>-<chart>.png``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ResultsError
+from .html import render_html
+from .junit import render_junit
+from .load import Run, load_results_dir
+from .markdown import render_markdown
+from .sections import build_document
+from .verdict import Verdict, judge
+
+if TYPE_CHECKING:
+    from .charts import Chart
+
+__all__ = ["DEFAULT_TITLE", "ReportFiles", "write_report"]
+
+DEFAULT_TITLE = "Production readiness report"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`write_report` wrote, and the verdict it reached."""
+
+    verdict: Verdict
+    runs: tuple[Run, ...]
+    markdown: Path
+    html: Path
+    junit: Path
+    charts: tuple[Chart, ...]
+
+
+def write_report(
+    results_dir: str | Path, out_dir: str | Path | None = None, title: str = DEFAULT_TITLE
+) -> ReportFiles:
+    """Read every results file of ``results_dir`` and write the report files into ``out_dir``
+    (default: ``results_dir``). Raises :class:`ResultsError` on bad input, before writing."""
+    runs = load_results_dir(results_dir)
+    out = Path(out_dir) if out_dir is not None else Path(results_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ResultsError(f"cannot create the report folder {str(out)!r}: {e}") from e
+    verdict = judge(runs)
+    # matplotlib takes ~0.4 s to import: only when a report is written, so that every other
+    # genesis-load command (which all import this package through the CLI) starts fast
+    from .charts import chart_prefix, render_charts
+
+    try:
+        taken: set[str] = set()
+        charts = {run.scenario: render_charts(run, out, chart_prefix(run.scenario, taken))
+                  for run in runs}
+        document = build_document(runs, verdict, charts, title)
+        files = {
+            "report.md": render_markdown(document),
+            "report.html": render_html(document),
+            "junit.xml": render_junit(runs),
+        }
+        for name, text in files.items():
+            (out / name).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ResultsError(f"cannot write the report into {str(out)!r}: {e}") from e
+    return ReportFiles(
+        verdict=verdict,
+        runs=runs,
+        markdown=out / "report.md",
+        html=out / "report.html",
+        junit=out / "junit.xml",
+        charts=tuple(c for cs in charts.values() for c in cs),
+    )
