@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import gevent
@@ -200,6 +202,19 @@ def reset_runs() -> None:
     _runs.clear()
 
 
+@contextmanager
+def _parked(environment: Any) -> Iterator[None]:
+    """Count this VU out of the active ones (the ``vus`` gauge) while it waits to be needed.
+
+    The count lives on the Environment, Locust's shared context, as ``genesis_parked_vus``.
+    """
+    environment.genesis_parked_vus = getattr(environment, "genesis_parked_vus", 0) + 1
+    try:
+        yield
+    finally:
+        environment.genesis_parked_vus -= 1
+
+
 def active_runs() -> dict[str, ScenarioRun | VURun]:
     return dict(_runs)
 
@@ -257,11 +272,15 @@ class ScenarioUser(User):
         if self._slot is None:
             self._slot = run.register_vu()
         self._state = LOCUST_STATE_WAITING  # a stop may end us while idle
-        while self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
-            gevent.sleep(_PARKED_POLL_S)
+        if self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
+            with _parked(self.environment):
+                while self._slot >= run.active_vus():
+                    gevent.sleep(_PARKED_POLL_S)
         ticket = run.next_ticket(self)
-        while ticket is None:  # this VU's share of the scenario is done: idle until the end
-            gevent.sleep(3600)
+        if ticket is None:  # this VU's share of the scenario is done: idle until the end
+            with _parked(self.environment):
+                while True:
+                    gevent.sleep(3600)
         self._state = LOCUST_STATE_RUNNING
         began_s = time.time()
         self._lag_ms = max(0.0, (began_s - ticket.intended_s) * 1000.0)

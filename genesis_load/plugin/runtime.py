@@ -208,8 +208,10 @@ class GenesisRuntime:
 
     def _roll_locked(self, now: float) -> None:
         runner = self.environment.runner
-        users = runner.user_count if runner is not None else 0
-        self._vus_max = max(self._vus_max, users)
+        allocated = runner.user_count if runner is not None else 0
+        # scenario VUs spawned but parked until needed are not active (k6's vus vs vus_max)
+        users = allocated - getattr(self.environment, "genesis_parked_vus", 0)
+        self._vus_max = max(self._vus_max, allocated)
         self.collector.record(_VUS, users, None, now)
         self.collector.record(_VUS_MAX, self._vus_max, None, now)
         self.collector.roll(now, pause=_yield)

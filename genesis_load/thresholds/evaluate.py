@@ -9,7 +9,8 @@ Semantics:
   the intervals inside their scope).
 - **No data is a failure at the end** (observed ``None``): a threshold on a sub-metric that never
   received a sample proves nothing, so it cannot pass (k6 lets such thresholds pass). During the
-  run, no data never aborts.
+  run, no data never aborts. Counters are the exception: a counter nothing incremented is 0
+  (``dropped_iterations: count<1`` passes on a run that dropped nothing).
 - ``abortOnFail`` (k6): at a periodic evaluation after ``delayAbortEval``, a failing threshold
   stops the run. ``abortWhenFailingFor`` (beyond k6): abort only when the expression has failed on
   the data of *every* interval for that long (a sustained breach, not one bad second).
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
+from ..metrics.metric import declared_metrics
 from ..metrics.sinks import CounterSink, GaugeSink, RateSink, Sink, TrendSink
 from ..metrics.stats import trend_values
 from ..metrics.store import Store
@@ -81,7 +83,13 @@ def observed_value(sink: Sink | None, expression: Expression, duration_s: float)
 
 
 def evaluate(threshold: Threshold, store: Store, duration_s: float) -> ThresholdResult:
-    observed = observed_value(store.query(threshold.selector), threshold.expression, duration_s)
+    sink = store.query(threshold.selector)
+    if sink is None:
+        name = threshold.selector.metric
+        metric = store.metric(name) or declared_metrics().get(name)
+        if metric is not None and metric.kind == "counter":
+            sink = CounterSink()  # a counter nothing incremented is 0, not "no data"
+    observed = observed_value(sink, threshold.expression, duration_s)
     ok = observed is not None and threshold.expression.holds(observed)
     return ThresholdResult(threshold, observed, ok)
 

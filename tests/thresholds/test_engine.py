@@ -82,3 +82,10 @@ def test_stage_scoped_threshold_judges_only_its_stage() -> None:
     results = engine.final(c.cumulative, 8.0)
     assert [r.ok for r in results] == [True, True, False]
     assert results[0].observed is not None and results[0].observed >= 700
+
+
+def test_a_counter_that_never_counted_is_zero_not_missing() -> None:
+    engine, c, _ = _run({"dropped_iterations": ["count<1"], "http_reqs{name:/never}": ["count>0"]},
+                        [(20.0, 0)] * 2)
+    results = engine.final(c.cumulative, 2.0)
+    assert [(r.ok, r.observed) for r in results] == [(True, 0.0), (False, 0.0)]
