@@ -38,6 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_arguments(demo_parser)
     demo_parser.set_defaults(func=demo.run)
 
+    from . import suite
+
+    suite_parser = sub.add_parser(
+        "suite", help="run the GENESIS suite for a profile and write the readiness report"
+    )
+    suite.add_suite_arguments(suite_parser)
+    suite_parser.set_defaults(func=suite.run_all)
+
+    run_parser = sub.add_parser("run", help="run one suite scenario (with its report)")
+    suite.add_run_arguments(run_parser)
+    run_parser.set_defaults(func=suite.run_one)
+
     from ..report import compare_cli, report_cli  # matplotlib only; no Locust
 
     report_parser = sub.add_parser(

@@ -16,6 +16,7 @@ parameter can be overridden::
 
 Spike stages: warm, surge, spike, drop, recovery.
 | soak | constant 100/s for 30 min | steady |
+| benchmarks | constant 100/s for 25 min | steady |
 """
 
 from __future__ import annotations
@@ -111,12 +112,22 @@ def spike(base_rps: float = 100, peak_rps: float = 1500, warm_s: float = 120,
     return _scenario("spike", pacer, ("warm", "surge", "spike", "drop", "recovery"), hi, kw)
 
 
+def benchmarks(rate_rps: float = 100, duration_s: float = 1500, rate_factor: float = 1.0,
+               time_factor: float = 1.0, **kw: Any) -> Scenario:
+    """The performance suite: the mixed REST workload at a steady rate (25 min in the seed)."""
+    _check_factors(rate_factor, time_factor)
+    r = rate_rps * rate_factor
+    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
+    return _scenario("benchmarks", pacer, ("steady",), r, kw)
+
+
 #: Registry: preset name -> constructor (plain dict, STYLE habit 4).
 PRESETS: dict[str, Callable[..., Scenario]] = {
     "baseline": baseline,
     "stress": stress,
     "spike": spike,
     "soak": soak,
+    "benchmarks": benchmarks,
 }
 
 

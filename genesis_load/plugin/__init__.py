@@ -15,6 +15,7 @@ from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from .options import PluginConfig, add_options, config_from_options
 from .runtime import GenesisRuntime
 from .threshold_runner import ThresholdRunner, gather_thresholds
+from .webui import add_tabs
 
 __all__ = ["GenesisRuntime", "PluginConfig", "attach", "install", "runtime_of"]
 
@@ -31,7 +32,15 @@ def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRunti
     if existing is not None:
         return existing
     config = config or PluginConfig()
-    thresholds = gather_thresholds(environment, config.thresholds)
+    sources: list[tuple[Any, str]] = []
+    if config.profile is not None:
+        from ..executors.scaling import scale_user_classes
+
+        profile = config.profile
+        scale_user_classes(environment.user_classes, profile.rate_factor, profile.time_factor)
+        if profile.thresholds:
+            sources.append((profile.thresholds, f"{profile.path}: thresholds"))
+    thresholds = gather_thresholds(environment, config.thresholds, sources)
     if thresholds:
         extra = tuple(t.selector for t in thresholds if t.selector.filters)
         seen = {str(s) for s in config.submetrics}
@@ -43,6 +52,8 @@ def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRunti
             ThresholdRunner(runtime, thresholds, config.threshold_eval_interval_s)
         )
     environment.genesis_load = runtime
+    if getattr(environment, "web_ui", None) is not None:  # None in headless runs and workers
+        add_tabs(environment.web_ui, runtime)
     return runtime
 
 

@@ -14,6 +14,8 @@ from ..errors import ConfigError
 from ..metrics.selector import Selector, parse_selector
 from ..metrics.stats import DEFAULT_TREND_STATS, parse_trend_stats
 from ..outputs.results import check_writable
+from ..suite.profiles import Profile, load_profile
+from ..suite.registry import SUITE
 
 __all__ = ["PluginConfig", "add_options", "config_from_options"]
 
@@ -32,6 +34,8 @@ class PluginConfig:
     breaking_p95_ms: float = 500.0
     breaking_error_rate: float = 0.01
     breaking_sustain_s: float = 5.0
+    profile: Profile | None = None
+    live_status: str | None = None
 
 
 def add_options(parser: Any) -> None:
@@ -106,6 +110,12 @@ def add_options(parser: Any) -> None:
         help="analysis: how long a breach must last to count (default 5 s)",
     )
     group.add_argument(
+        "--live-status",
+        metavar="PATH",
+        default=None,
+        help="rewrite this small JSON file every interval (elapsed, req/s, p95, errors)",
+    )
+    group.add_argument(
         "--no-genesis-summary",
         action="store_true",
         default=False,
@@ -143,9 +153,26 @@ def config_from_options(options: Any) -> PluginConfig:
     eval_s = getattr(options, "threshold_eval_interval", 2.0)
     if not isinstance(eval_s, int | float) or not 0.1 <= eval_s <= 600:
         problems.append(f"--threshold-eval-interval {eval_s!r}: must be between 0.1 and 600 s")
+    profile = None
+    # Locust already has ``--profile NAME`` (it groups runs in Locust Cloud); genesis-load
+    # reads the same option: profiles/NAME.toml (or a path) scales the scenarios, adds
+    # thresholds and sets the analysis. A name with no such file is an error.
+    if getattr(options, "profile", None):
+        try:
+            profile = load_profile(options.profile, tuple(SUITE))
+        except ConfigError as e:
+            problems.extend(e.problems)
+    live_status = getattr(options, "live_status", None)
+    if live_status:
+        try:
+            check_writable(live_status, "--live-status")
+        except ConfigError as e:
+            problems.extend(e.problems)
     p95 = getattr(options, "breaking_p95", 500.0)
     err = getattr(options, "breaking_error_rate", 0.01)
     sustain = getattr(options, "breaking_sustain", 5.0)
+    if profile is not None:  # the profile's analysis settings win over the defaults
+        p95, err, sustain = profile.breaking_p95_ms, profile.breaking_error_rate, profile.sustain_s
     if not (isinstance(p95, int | float) and p95 > 0):
         problems.append(f"--breaking-p95 {p95!r}: must be > 0 ms")
     if not (isinstance(err, int | float) and 0 <= err < 1):
@@ -166,6 +193,8 @@ def config_from_options(options: Any) -> PluginConfig:
         breaking_p95_ms=float(p95),
         breaking_error_rate=float(err),
         breaking_sustain_s=float(sustain),
+        profile=profile,
+        live_status=live_status,
     )
 
 

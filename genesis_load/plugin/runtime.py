@@ -28,6 +28,7 @@ from ..errors import ResultsError
 from ..metrics.collector import Collector
 from ..metrics.hdr import HIGHEST_TRACKABLE, LOWEST_TRACKABLE, SIGNIFICANT_FIGURES
 from ..metrics.metric import BUILTIN_METRICS, Metric, samples
+from ..metrics.selector import Selector
 from ..outputs.hlog import HlogOutput
 from ..outputs.results import build_results, write_json_atomic
 from ..outputs.summary import print_summary
@@ -214,7 +215,26 @@ class GenesisRuntime:
         self._vus_max = max(self._vus_max, allocated)
         self.collector.record(_VUS, users, None, now)
         self.collector.record(_VUS_MAX, self._vus_max, None, now)
-        self.collector.roll(now, pause=_yield)
+        point = self.collector.roll(now, pause=_yield)
+        if self.config.live_status:
+            self._write_live_status(point)
+
+    def _write_live_status(self, point: Any) -> None:
+        """A small progress file for the suite runner: the last interval's figures."""
+        e = point.entries
+        status = {
+            "elapsed_s": point.end_s,
+            "rps": e.get("http_reqs", {}).get("count", 0) / point.duration_s,
+            "p95_ms": e.get("http_req_duration", {}).get("p(95)"),
+            "error_rate": e.get("http_req_failed", {}).get("rate", 0.0),
+            "vus": e.get("vus", {}).get("value", 0),
+            "requests": self.collector.cumulative.query(Selector("http_reqs")).value  # type: ignore[union-attr]
+            if self.collector.cumulative.requests else 0,
+        }
+        try:
+            write_json_atomic(str(self.config.live_status), status)
+        except ResultsError as e:
+            log.warning("%s", e)
 
     def _stop_ticker(self) -> None:
         if self._ticker is not None:

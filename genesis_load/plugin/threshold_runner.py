@@ -40,11 +40,15 @@ __all__ = ["ThresholdRunner", "gather_thresholds"]
 log = logging.getLogger("genesis_load")
 
 
-def gather_thresholds(environment: Environment, cli: Sequence[str]) -> list[Threshold]:
+def gather_thresholds(
+    environment: Environment,
+    cli: Sequence[str],
+    extra_sources: Sequence[tuple[Any, str]] = (),
+) -> list[Threshold]:
     """Every declared threshold, validated; one ConfigError listing all problems."""
     problems: list[str] = []
     found: list[Threshold] = []
-    sources: list[tuple[Any, str]] = list(declared_thresholds())
+    sources: list[tuple[Any, str]] = [*declared_thresholds(), *extra_sources]
     for user_class in environment.user_classes:
         mapping = getattr(user_class, "thresholds", None)
         if mapping:

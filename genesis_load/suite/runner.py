@@ -1,0 +1,179 @@
+"""The suite runner: scenarios in order, each a real Locust run, then the report.
+
+Owns the sequence of ``genesis-load suite`` (``./run-all-tests.sh`` in the k6 suite) and
+``genesis-load run SCENARIO``: check the host before the long run starts, start the demo target
+when the profile says ``host = "demo"``, run each scenario as ``locust --headless`` with the
+profile, show live progress, keep each scenario's JSON results, write the report.
+
+Exit codes: 0 every scenario passed and the report says READY; 99 a threshold failed or the
+report says NOT READY; 108 a run was aborted by a threshold; 104 invalid configuration or an
+unreachable host (nothing was run); 1 a Locust run crashed.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import EXIT_ABORTED, EXIT_THRESHOLDS_FAILED, ConfigError
+from ..executors.presets import preset
+from ..scenarios import locustfile_path
+from .profiles import Profile
+from .registry import SUITE
+
+__all__ = ["ScenarioOutcome", "check_host", "planned_seconds", "run_suite"]
+
+#: Beyond the planned duration, how long a scenario may take before it is stopped (a hang).
+_OVERRUN_S = 120.0
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    name: str
+    exit_code: int
+    results: Path
+    wall_s: float
+
+
+def planned_seconds(name: str, profile: Profile) -> float:
+    """The scheduled length of a suite scenario under a profile's time factor."""
+    scenario = preset(SUITE[name].preset, time_factor=profile.time_factor,
+                      rate_factor=profile.rate_factor)
+    return scenario.duration_s
+
+
+def check_host(url: str, timeout_s: float = 3.0) -> None:
+    """Fail fast, before any long run, when nothing answers at the host."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout_s):
+            pass
+    except OSError as e:
+        raise ConfigError(f"host {url!r} is not reachable ({e}); nothing was run") from e
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"results folder {str(out)!r} exists and is not empty: "
+                          "give a new --out folder so runs never mix")
+
+
+def _live(status_file: Path) -> str:
+    try:
+        s = json.loads(status_file.read_text())
+    except (OSError, ValueError):
+        return "starting"
+    p95 = s.get("p95_ms")
+    p95_text = f"{p95:.1f} ms" if isinstance(p95, int | float) else "-"
+    return (f"{s.get('rps', 0):7.1f} req/s  p95 {p95_text:>9}  "
+            f"errors {s.get('error_rate', 0):.2%}  VUs {s.get('vus', 0):.0f}")
+
+
+def _run_one(name: str, index: int, total: int, profile: Profile, host: str, out: Path,
+             progress: Progress) -> ScenarioOutcome:
+    results = out / f"{name}.json"
+    status = out / f".{name}.live.json"
+    planned = planned_seconds(name, profile)
+    cmd = [
+        sys.executable, "-m", "locust", "-f", str(locustfile_path(SUITE[name].locustfile)),
+        "--headless", "--only-summary", "--host", host, "--profile", profile.path,
+        "--summary-json", str(results), "--live-status", str(status),
+        "--loglevel", "WARNING", "--no-genesis-summary",
+    ]  # fmt: skip
+    task = progress.add_task(f"[{index}/{total}] {name}", total=planned, live="starting")
+    started = time.monotonic()
+    log_path = out / f"{name}.locust.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            while proc.poll() is None:
+                elapsed = time.monotonic() - started
+                progress.update(task, completed=min(elapsed, planned), live=_live(status))
+                if elapsed > planned + _OVERRUN_S:
+                    proc.terminate()  # writes its results on SIGTERM, marked interrupted
+                    proc.wait(30)
+                    break
+                time.sleep(0.5)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    status.unlink(missing_ok=True)
+    progress.update(task, completed=planned, live=f"exit {proc.returncode}")
+    return ScenarioOutcome(name, int(proc.returncode), results, time.monotonic() - started)
+
+
+def run_suite(
+    profile: Profile,
+    scenarios: Sequence[str],
+    out: Path,
+    host_override: str | None = None,
+    console: Console | None = None,
+) -> int:
+    """Run the scenarios in order and write the report; returns the exit code."""
+    console = console or Console()
+    problems = [f"unknown scenario {s!r} (known: {', '.join(SUITE)})"
+                for s in scenarios if s not in SUITE]
+    if problems:
+        raise ConfigError(problems)
+    _check_out_dir(out)
+    host = host_override or profile.host
+    if host != "demo":
+        check_host(host)
+    out.mkdir(parents=True, exist_ok=True)
+    console.print(f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
+                  f"{len(scenarios)} scenarios, results in {out}")
+    target = None
+    if host == "demo":
+        from ..target import TargetProcess
+
+        target = TargetProcess(profile.target_args).start()
+        host = target.base_url
+        console.print(f"demo target {host} (pid {target.pid})")
+    outcomes: list[ScenarioOutcome] = []
+    try:
+        with Progress(TextColumn("{task.description:<16}"), BarColumn(),
+                      TextColumn("{task.completed:>5.0f}/{task.total:.0f}s"),
+                      TimeElapsedColumn(), TextColumn("{task.fields[live]}"),
+                      console=console) as progress:  # fmt: skip
+            for i, name in enumerate(scenarios, 1):
+                outcomes.append(_run_one(name, i, len(scenarios), profile, host, out, progress))
+    finally:
+        if target is not None:
+            target.stop()
+    return _finish(outcomes, out, console)
+
+
+def _finish(outcomes: Sequence[ScenarioOutcome], out: Path, console: Console) -> int:
+    for o in outcomes:
+        mark = "✓" if o.exit_code == 0 else "✗"
+        console.print(f"  {mark} {o.name}: exit {o.exit_code} in {o.wall_s:.0f}s -> {o.results}")
+    from ..errors import ResultsError
+    from ..report import write_report
+
+    try:
+        files = write_report(out, out, f"Production readiness: {out.name}")
+    except ResultsError as e:
+        console.print(f"[red]report not written: {e}[/red]")
+        return 1
+    console.print(f"verdict: [bold]{files.verdict.label}[/bold]; report {files.html}")
+    codes = {o.exit_code for o in outcomes}
+    if codes - {0, EXIT_THRESHOLDS_FAILED, EXIT_ABORTED}:
+        return 1
+    if EXIT_ABORTED in codes:
+        return EXIT_ABORTED
+    if codes != {0} or files.verdict.exit_code != 0:
+        return EXIT_THRESHOLDS_FAILED
+    return 0
+
