@@ -9,6 +9,13 @@
 
 from __future__ import annotations
 
+# Some tests use Locust in this process (the web UI's Flask app, the plugin's listeners), and
+# importing Locust monkey-patches the process with gevent. Patching after ssl is imported (by
+# requests, in other tests) breaks ssl, so patch first, as Locust's own test suite does.
+from gevent import monkey
+
+monkey.patch_all()
+
 from collections.abc import Callable, Iterator
 
 import pytest

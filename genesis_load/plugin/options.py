@@ -36,6 +36,9 @@ class PluginConfig:
     breaking_sustain_s: float = 5.0
     profile: Profile | None = None
     live_status: str | None = None
+    monitor_url: str | None = None
+    monitor_pid: int | None = None
+    monitor_interval_s: float = 1.0
 
 
 def add_options(parser: Any) -> None:
@@ -116,6 +119,26 @@ def add_options(parser: Any) -> None:
         help="rewrite this small JSON file every interval (elapsed, req/s, p95, errors)",
     )
     group.add_argument(
+        "--monitor-url",
+        metavar="URL",
+        default=None,
+        help="sample the target's resources from its Prometheus endpoint (e.g. HOST/metrics)",
+    )
+    group.add_argument(
+        "--monitor-pid",
+        metavar="PID",
+        type=int,
+        default=None,
+        help="sample a local target process's resources (memory, CPU, connections) with psutil",
+    )
+    group.add_argument(
+        "--monitor-interval",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="resource sampling interval (default 1 s, or the profile's)",
+    )
+    group.add_argument(
         "--no-genesis-summary",
         action="store_true",
         default=False,
@@ -179,6 +202,17 @@ def config_from_options(options: Any) -> PluginConfig:
         problems.append(f"--breaking-error-rate {err!r}: must be within [0, 1)")
     if not (isinstance(sustain, int | float) and sustain > 0):
         problems.append(f"--breaking-sustain {sustain!r}: must be > 0 s")
+    monitor_url = getattr(options, "monitor_url", None)
+    if monitor_url and not str(monitor_url).startswith(("http://", "https://")):
+        problems.append(f"--monitor-url {monitor_url!r}: expected an http(s) URL")
+    monitor_pid = getattr(options, "monitor_pid", None)
+    if monitor_pid is not None and monitor_pid <= 0:
+        problems.append(f"--monitor-pid {monitor_pid!r}: expected a process id")
+    monitor_s = getattr(options, "monitor_interval", None)
+    if monitor_s is None:
+        monitor_s = profile.monitor_interval_s if profile is not None else 1.0
+    if not (isinstance(monitor_s, int | float) and 0.05 <= monitor_s <= 60):
+        problems.append(f"--monitor-interval {monitor_s!r}: must be between 0.05 and 60 s")
     if problems:
         raise ConfigError(problems)
     return PluginConfig(
@@ -195,6 +229,9 @@ def config_from_options(options: Any) -> PluginConfig:
         breaking_sustain_s=float(sustain),
         profile=profile,
         live_status=live_status,
+        monitor_url=monitor_url,
+        monitor_pid=monitor_pid,
+        monitor_interval_s=float(monitor_s),
     )
 
 

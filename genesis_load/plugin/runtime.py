@@ -29,6 +29,7 @@ from ..metrics.collector import Collector
 from ..metrics.hdr import HIGHEST_TRACKABLE, LOWEST_TRACKABLE, SIGNIFICANT_FIGURES
 from ..metrics.metric import BUILTIN_METRICS, Metric, samples
 from ..metrics.selector import Selector
+from ..monitor import PidSource, PrometheusSource, ResourceMonitor, SelfSource
 from ..outputs.hlog import HlogOutput
 from ..outputs.results import build_results, write_json_atomic
 from ..outputs.summary import print_summary
@@ -80,6 +81,8 @@ class GenesisRuntime:
         self._vus_max = 0
         self.abort_reason: str | None = None
         self.thresholds: ThresholdRunner | None = None
+        self.monitor: ResourceMonitor | None = None
+        self._monitor_greenlet: gevent.Greenlet | None = None
 
     def use_thresholds(self, runner: ThresholdRunner) -> None:
         """Judge these thresholds in every results document and set the exit code."""
@@ -191,6 +194,26 @@ class GenesisRuntime:
             self._hlog = HlogOutput(self.config.hdr_log, now)
             self.collector.interval_listeners.append(self._hlog)
         self._ticker = gevent.spawn(self._tick_loop)
+        self._start_monitor()
+
+    def _start_monitor(self) -> None:
+        """Sample the generator itself, and the target when a URL or PID was given."""
+        sources: dict[str, Any] = {"loadgen": SelfSource()}
+        if self.config.monitor_pid is not None:
+            sources["target"] = PidSource(self.config.monitor_pid)
+        elif self.config.monitor_url:
+            sources["target"] = PrometheusSource(self.config.monitor_url)
+        self.monitor = ResourceMonitor(
+            sources, self.config.monitor_interval_s, sleep=gevent.sleep
+        )
+        self._monitor_greenlet = gevent.spawn(self.monitor.run)
+
+    def _stop_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+        if self._monitor_greenlet is not None:
+            self._monitor_greenlet.kill(block=False)
+            self._monitor_greenlet = None
 
     def _tick_loop(self) -> None:
         interval_s = self.config.interval_s
@@ -282,6 +305,7 @@ class GenesisRuntime:
             return None
         interrupted = self._interrupted
         self._stop_ticker()
+        self._stop_monitor()
         self._roll(time.time())
         doc = build_results(
             self.collector,
@@ -289,6 +313,9 @@ class GenesisRuntime:
             self.config.trend_stats,
             self.config.submetrics,
         )
+        if self.monitor is not None:
+            doc["resources"] = self.monitor.results()
+            doc["meta"]["warnings"].extend(self.monitor.warnings())
         stages = {k: (a, b) for k, (a, b) in doc["meta"]["stages"].items()}
         doc["analysis"] = analyze(
             self.collector.series,
@@ -316,12 +343,7 @@ class GenesisRuntime:
         c = self.collector
         wall_s = max(c.duration_s, 1e-9)
         cpu_percent = (_cpu_s() - self._cpu_start_s) / wall_s * 100.0
-        warnings = list(self.warnings)
-        if cpu_percent > 90:
-            warnings.append(
-                f"load generator used {cpu_percent:.0f}% of a core on average: results above "
-                "~90% are not trustworthy; add workers or lower the load"
-            )
+        warnings = list(self.warnings)  # the resource monitor adds its own (generator CPU)
         runner = self.environment.runner
         return {
             "tool": "genesis-load",

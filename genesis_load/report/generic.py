@@ -121,10 +121,37 @@ def _series_of(name: str, value: Any) -> list[tuple[str, list[float]]]:
     return []
 
 
+def _monitor_summary(name: str, source: Mapping[str, Any]) -> list[ResourceSeries] | None:
+    """A source written by ``genesis_load.monitor``: its exact summary, one row per field."""
+    summary, samples = source.get("summary"), source.get("samples")
+    if not isinstance(summary, Mapping) or not isinstance(samples, list):
+        return None
+    rows = []
+    for field_name, stats in summary.items():
+        if isinstance(stats, Mapping) and _is_number(stats.get("avg")):
+            count = sum(1 for s in samples if isinstance(s, Mapping)
+                        and _is_number(s.get(field_name)))
+            rows.append(ResourceSeries(f"{name}.{field_name}", count, float(stats["avg"]),
+                                       float(stats.get("peak", stats["avg"]))))
+    return rows
+
+
 def resource_series(resources: Mapping[str, Any]) -> list[ResourceSeries]:
-    """Every numeric series found in a ``resources`` object, with its average and peak."""
-    return [
+    """Every numeric series found in a ``resources`` object, with its average and peak.
+
+    Sources written by the resource monitor (with ``summary`` and ``samples``) give their exact
+    summary (peaks survive downsampling), one row per measured field; anything else is walked.
+    """
+    rows: list[ResourceSeries] = []
+    rest: dict[str, Any] = {}
+    for name, value in resources.items():
+        known = _monitor_summary(str(name), value) if isinstance(value, Mapping) else None
+        if known is None:
+            rest[str(name)] = value
+        else:
+            rows.extend(known)
+    return rows + [
         ResourceSeries(name, len(values), sum(values) / len(values), max(values))
-        for name, values in _series_of("", resources)
+        for name, values in _series_of("", rest)
         if values
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .document import (
     Block,
@@ -141,9 +141,14 @@ def _targets(runs: Sequence[Run]) -> Section:
 # --- 4. resources and load generator ----------------------------------------------------
 
 
+def _target_resources(run: Run) -> dict[str, Any]:
+    """The run's resource samples other than the load generator's own (shown in its table)."""
+    return {k: v for k, v in (run.resources or {}).items() if k != "loadgen"}
+
+
 def _resources(runs: Sequence[Run]) -> Section:
     blocks: list[Block] = []
-    with_resources = [r for r in runs if r.resources is not None]
+    with_resources = [r for r in runs if _target_resources(r)]
     if not with_resources:
         blocks.append(Line(
             "no target resource samples were recorded (no \"resources\" in the results), so "
@@ -151,7 +156,7 @@ def _resources(runs: Sequence[Run]) -> Section:
             lead="Target resources:", tone="warn",
         ))
     for run in with_resources:
-        series = resource_series(run.resources or {})
+        series = resource_series(_target_resources(run))
         if not series:
             blocks.append(Line("present but holds no numeric series.",
                                lead=f"Target resources ({run.scenario}):"))

@@ -81,7 +81,7 @@ def _live(status_file: Path) -> str:
 
 
 def _run_one(name: str, index: int, total: int, profile: Profile, host: str, out: Path,
-             progress: Progress) -> ScenarioOutcome:
+             progress: Progress, monitor: Sequence[str]) -> ScenarioOutcome:
     results = out / f"{name}.json"
     status = out / f".{name}.live.json"
     planned = planned_seconds(name, profile)
@@ -89,7 +89,7 @@ def _run_one(name: str, index: int, total: int, profile: Profile, host: str, out
         sys.executable, "-m", "locust", "-f", str(locustfile_path(SUITE[name].locustfile)),
         "--headless", "--only-summary", "--host", host, "--profile", profile.path,
         "--summary-json", str(results), "--live-status", str(status),
-        "--loglevel", "WARNING", "--no-genesis-summary",
+        "--loglevel", "WARNING", "--no-genesis-summary", *monitor,
     ]  # fmt: skip
     task = progress.add_task(f"[{index}/{total}] {name}", total=planned, live="starting")
     started = time.monotonic()
@@ -135,12 +135,17 @@ def run_suite(
     console.print(f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
                   f"{len(scenarios)} scenarios, results in {out}")
     target = None
+    monitor: list[str] = []
     if host == "demo":
         from ..target import TargetProcess
 
         target = TargetProcess(profile.target_args).start()
         host = target.base_url
         console.print(f"demo target {host} (pid {target.pid})")
+        if profile.monitor:
+            monitor = ["--monitor-pid", str(target.pid)]
+    elif profile.monitor:
+        monitor = ["--monitor-url", host.rstrip("/") + "/metrics"]
     outcomes: list[ScenarioOutcome] = []
     try:
         with Progress(TextColumn("{task.description:<16}"), BarColumn(),
@@ -148,7 +153,9 @@ def run_suite(
                       TimeElapsedColumn(), TextColumn("{task.fields[live]}"),
                       console=console) as progress:  # fmt: skip
             for i, name in enumerate(scenarios, 1):
-                outcomes.append(_run_one(name, i, len(scenarios), profile, host, out, progress))
+                outcomes.append(
+                    _run_one(name, i, len(scenarios), profile, host, out, progress, monitor)
+                )
     finally:
         if target is not None:
             target.stop()

@@ -33,7 +33,12 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
         assert doc["verdict"]["thresholds_ok"], (name, doc["thresholds"])
         assert doc["meta"]["interrupted"] is False
         assert doc["metrics"]["offered_iterations"]["values"]["count"] > 0
+        target = doc["resources"]["target"]  # sampled from the demo target's PID
+        assert target["summary"]["rss_mb"]["peak"] > 5
+        assert target["summary"]["connections"]["peak"] >= 1
+        assert doc["resources"]["loadgen"]["summary"]["cpu_percent"]["avg"] > 0
     md = (out / "report.md").read_text()
+    assert "Target resources during baseline" in md and "target.rss_mb" in md
     html = (out / "report.html").read_text()
     assert "READY" in md and "NOT READY" not in md
     for name in SUITE:  # every scenario's measured request count is in the report
