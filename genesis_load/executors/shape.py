@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from locust import LoadTestShape, User
+from locust.runners import MasterRunner
 
 from .user import ScenarioUser, VURun, active_runs
 from .vus import VUScenario
@@ -31,6 +32,8 @@ log = logging.getLogger("genesis_load")
 #: Users per second Locust starts: pools are allocated quickly, as k6 pre-allocates VUs (the
 #: schedule starts once the pre-allocated VUs wait for work).
 _SPAWN_RATE = 100.0
+#: On a master: how long workers may take to spawn their VUs before the schedules start.
+_MASTER_LEAD_S = 3.0
 
 
 class ScenarioShape(LoadTestShape):
@@ -63,6 +66,12 @@ class ScenarioShape(LoadTestShape):
     def _all_done(
         self, classes: list[type[ScenarioUser]], runs: dict[str, Any], elapsed_s: float
     ) -> bool:
+        if isinstance(self.runner, MasterRunner):
+            # the scenarios run on the workers: end after the longest schedule, plus the time
+            # VUs take to spawn and in-flight iterations to finish
+            planned = max(c.scenario.planned_s if isinstance(c.scenario, VUScenario)
+                          else c.scenario.duration_s for c in classes)
+            return elapsed_s > planned + _MASTER_LEAD_S + self.settle_s
         now = time.time()
         for cls in classes:
             sc = cls.scenario

@@ -29,9 +29,11 @@ from typing import Any, ClassVar
 
 import gevent
 from locust import User, constant, events, task
+from locust.runners import MasterRunner, WorkerRunner
 from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_WAITING
 
 from ..metrics.metric import BUILTIN_METRICS, samples
+from ..pacing import share
 from .arrival import ArrivalLoop, Ticket, VUPool
 from .scenario import Scenario
 from .vus import VUScenario
@@ -56,6 +58,14 @@ _READY_TIMEOUT_S = 10.0
 _PARKED_POLL_S = 0.05
 
 _runs: dict[str, ScenarioRun | VURun] = {}
+#: This process's part of every scenario: (worker index, worker count); (0, 1) when alone.
+_share: tuple[int, int] = (0, 1)
+_SHARE_MESSAGE = "genesis_load_share"
+
+
+def part(total: int, index: int, count: int) -> int:
+    """Worker ``index``'s part of ``total`` split ``count`` ways (the parts sum to total)."""
+    return total // count + (1 if index < total % count else 0)
 #: Tasks that may be inherited and silently replaced (set by scenario_user).
 _INHERITED_OK: set[Any] = set()
 
@@ -63,11 +73,16 @@ _INHERITED_OK: set[Any] = set()
 class ScenarioRun:
     """One scenario in this process: the pool, the loop, and how many VUs it wants."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, worker: tuple[int, int] = (0, 1)) -> None:
         self.scenario = scenario
+        index, count = worker
         self.pool = VUPool(scenario.drop_policy)
-        self.wanted_vus = scenario.pre_allocated_vus
-        self.loop = ArrivalLoop(scenario.pacer, self._offer, self._dropped)
+        # a worker issues hits n % count == index: the union over workers is the schedule
+        pacer = share(scenario.pacer, index, count) if count > 1 else scenario.pacer
+        self.pre_allocated_vus = max(1, part(scenario.pre_allocated_vus, index, count))
+        self.max_vus = max(1, part(scenario.max_vus, index, count))
+        self.wanted_vus = self.pre_allocated_vus
+        self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
         self.created_s = time.time()
         self.started_s: float | None = None
         self.vus = 0
@@ -76,7 +91,7 @@ class ScenarioRun:
 
     def _run(self) -> None:
         deadline = time.time() + _READY_TIMEOUT_S
-        while self.pool.free < self.scenario.pre_allocated_vus and time.time() < deadline:
+        while self.pool.free < self.pre_allocated_vus and time.time() < deadline:
             gevent.sleep(0.01)
         start = time.time() + self.scenario.start_time_s
         self.started_s = start
@@ -92,9 +107,9 @@ class ScenarioRun:
 
     def _dropped(self, ticket: Ticket) -> None:
         samples.fire(_M["dropped_iterations"], 1, self._tags)
-        if self.wanted_vus < self.scenario.max_vus:
+        if self.wanted_vus < self.max_vus:
             grow = max(1, self.wanted_vus // 10)
-            self.wanted_vus = min(self.scenario.max_vus, self.wanted_vus + grow)
+            self.wanted_vus = min(self.max_vus, self.wanted_vus + grow)
 
     @property
     def finished(self) -> bool:
@@ -123,8 +138,9 @@ class ScenarioRun:
 class VURun:
     """One closed-model scenario in this process: hands out iterations until it is done."""
 
-    def __init__(self, scenario: VUScenario) -> None:
+    def __init__(self, scenario: VUScenario, worker: tuple[int, int] = (0, 1)) -> None:
         self.scenario = scenario
+        self.worker = worker
         self.started_s: float | None = time.time()
         self.issued = 0
         self.in_flight = 0
@@ -141,7 +157,7 @@ class VURun:
 
     def active_vus(self) -> int:
         """VUs that may iterate now (ramping-vus: the stage's current target)."""
-        return self.scenario.vus_at(self._elapsed_s())
+        return part(self.scenario.vus_at(self._elapsed_s()), *self.worker)
 
     def next_ticket(self, user: object) -> Ticket | None:
         sc = self.scenario
@@ -151,7 +167,7 @@ class VURun:
         if sc.executor == "per-vu-iterations":
             exhausted = self._per_vu.get(vu, 0) >= (sc.iterations or 0)
         elif sc.executor == "shared-iterations":
-            exhausted = self.issued >= (sc.iterations or 0)
+            exhausted = self.issued >= part(sc.iterations or 0, *self.worker)
         else:
             exhausted = False
         if out_of_time or exhausted:
@@ -171,9 +187,9 @@ class VURun:
         if self._elapsed_s() >= sc.planned_s:
             return True
         if sc.executor == "per-vu-iterations":
-            return len(self._done_vus) >= sc.vus
+            return len(self._done_vus) >= part(sc.vus, *self.worker)
         if sc.executor == "shared-iterations":
-            return self.issued >= (sc.iterations or 0)
+            return self.issued >= part(sc.iterations or 0, *self.worker)
         return False
 
     @property
@@ -189,9 +205,9 @@ def run_for(scenario: Scenario | VUScenario) -> ScenarioRun | VURun:
     run = _runs.get(scenario.name)
     if run is None:
         if isinstance(scenario, VUScenario):
-            run = _runs[scenario.name] = VURun(scenario)
+            run = _runs[scenario.name] = VURun(scenario, _share)
         else:
-            run = _runs[scenario.name] = ScenarioRun(scenario)
+            run = _runs[scenario.name] = ScenarioRun(scenario, _share)
     return run
 
 
@@ -222,6 +238,27 @@ def active_runs() -> dict[str, ScenarioRun | VURun]:
 @events.test_stop.add_listener
 def _on_test_stop(**_: Any) -> None:
     reset_runs()
+
+
+@events.init.add_listener
+def _on_init(environment: Any, **_: Any) -> None:
+    """Distributed runs: the master tells every worker how many share the schedule."""
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        runner.register_message(_SHARE_MESSAGE, _on_share)
+    elif isinstance(runner, MasterRunner):
+        environment.events.test_start.add_listener(_send_share)
+
+
+def _send_share(environment: Any, **_: Any) -> None:
+    # fired on the master before it sends the workers their users, so this arrives first
+    environment.runner.send_message(_SHARE_MESSAGE, {"count": environment.runner.worker_count})
+
+
+def _on_share(environment: Any, msg: Any, **_: Any) -> None:
+    global _share
+    _share = (int(environment.runner.worker_index), max(1, int(msg.data["count"])))
+    log.debug("genesis-load: this worker takes part %d of %d of every scenario", *_share)
 
 
 class ScenarioUser(User):
