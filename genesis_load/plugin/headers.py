@@ -23,7 +23,9 @@ _METRIC_SAFE = re.compile(r"[^A-Za-z0-9_]")
 def cache_hit(headers: Mapping[str, str]) -> bool | None:
     """True for a cache hit, False for a miss, None when no cache header says either."""
     for header in CACHE_HEADERS:
-        value = headers.get(header)
+        # membership first: a miss is cheap, while .get() on some header classes raises and
+        # catches KeyError inside (this runs for every response)
+        value = headers[header] if header in headers else None  # noqa: SIM401
         if value:
             word = value.split(maxsplit=1)[0].upper()  # "HIT from proxy" -> "HIT"
             if word.startswith(_HIT):

@@ -136,9 +136,15 @@ class GenesisRuntime:
     ) -> None:
         status = getattr(response, "status_code", 0) or 0
         waiting_ms = None
-        elapsed = getattr(response, "elapsed", None)
-        if isinstance(elapsed, dt.timedelta):
-            waiting_ms = elapsed.total_seconds() * 1000.0
+        # time to response headers: geventhttpclient keeps it as float seconds (its public
+        # ``elapsed`` builds a timedelta per call); requests has a timedelta attribute
+        elapsed = getattr(response, "_elapsed", None)
+        if isinstance(elapsed, float):
+            waiting_ms = elapsed * 1000.0
+        else:
+            elapsed = getattr(response, "elapsed", None)
+            if isinstance(elapsed, dt.timedelta):
+                waiting_ms = elapsed.total_seconds() * 1000.0
         group = current_group()
         if group:
             context = {**(context or {}), "group": group}
@@ -157,12 +163,12 @@ class GenesisRuntime:
             self._record_headers(name, headers)
 
     def _record_headers(self, name: str, headers: Mapping[str, str]) -> None:
-        tags = {"name": name}
         hit = cache_hit(headers)
         if hit is not None:
-            self.collector.record(_CACHE_HIT, hit, tags)
-        timing = headers.get("Server-Timing")
+            self.collector.record(_CACHE_HIT, hit, {"name": name})
+        timing = headers["Server-Timing"] if "Server-Timing" in headers else None  # noqa: SIM401
         if timing:
+            tags = {"name": name}
             for part, dur_ms in server_timings(timing).items():
                 metric = self._timings.get(part)
                 if metric is None:
