@@ -46,7 +46,7 @@ def _vus(peak_rps: float, latency_budget_s: float = 0.5) -> tuple[int, int]:
 def _scenario(name: str, pacer: StagesPacer, names: tuple[str, ...], peak: float,
               kw: dict[str, Any]) -> Scenario:
     pre, max_vus = _vus(peak)
-    return Scenario(
+    scenario = Scenario(
         name=kw.pop("scenario_name", name),
         pacer=pacer,
         pre_allocated_vus=int(kw.pop("pre_allocated_vus", pre)),
@@ -55,6 +55,9 @@ def _scenario(name: str, pacer: StagesPacer, names: tuple[str, ...], peak: float
         graceful_stop_s=float(kw.pop("graceful_stop_s", 30.0)),
         stage_names=names,
     )
+    if kw:
+        raise TypeError(f"unexpected parameter(s): {', '.join(sorted(kw))}")
+    return scenario
 
 
 def _check_factors(rate_factor: float, time_factor: float) -> None:
@@ -67,20 +70,23 @@ def _check_factors(rate_factor: float, time_factor: float) -> None:
         raise ConfigError(problems)
 
 
-def baseline(rate_rps: float = 100, duration_s: float = 300, rate_factor: float = 1.0,
-             time_factor: float = 1.0, **kw: Any) -> Scenario:
+def _steady(name: str, rate_rps: float, duration_s: float, rate_factor: float,
+            time_factor: float, kw: dict[str, Any]) -> Scenario:
+    """A constant rate for a duration: the shape of baseline, soak and benchmarks."""
     _check_factors(rate_factor, time_factor)
     r = rate_rps * rate_factor
     pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
-    return _scenario("baseline", pacer, ("steady",), r, kw)
+    return _scenario(name, pacer, ("steady",), r, kw)
+
+
+def baseline(rate_rps: float = 100, duration_s: float = 300, rate_factor: float = 1.0,
+             time_factor: float = 1.0, **kw: Any) -> Scenario:
+    return _steady("baseline", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
 def soak(rate_rps: float = 100, duration_s: float = 1800, rate_factor: float = 1.0,
          time_factor: float = 1.0, **kw: Any) -> Scenario:
-    _check_factors(rate_factor, time_factor)
-    r = rate_rps * rate_factor
-    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
-    return _scenario("soak", pacer, ("steady",), r, kw)
+    return _steady("soak", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
 def stress(start_rps: float = 50, peak_rps: float = 1000, duration_s: float = 900,
@@ -115,10 +121,7 @@ def spike(base_rps: float = 100, peak_rps: float = 1500, warm_s: float = 120,
 def benchmarks(rate_rps: float = 100, duration_s: float = 1500, rate_factor: float = 1.0,
                time_factor: float = 1.0, **kw: Any) -> Scenario:
     """The performance suite: the mixed REST workload at a steady rate (25 min in the seed)."""
-    _check_factors(rate_factor, time_factor)
-    r = rate_rps * rate_factor
-    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
-    return _scenario("benchmarks", pacer, ("steady",), r, kw)
+    return _steady("benchmarks", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
 #: Registry: preset name -> constructor (plain dict, STYLE habit 4).

@@ -1,0 +1,56 @@
+"""The seed's schedules by name: their planned load, stages and scaling."""
+
+from __future__ import annotations
+
+import pytest
+
+from genesis_load.errors import ConfigError
+from genesis_load.executors import preset, preset_from_env
+
+
+@pytest.mark.parametrize(
+    ("name", "seconds", "hits"),
+    [
+        ("baseline", 300, 30_000),
+        ("stress", 900, 472_500),
+        ("spike", 480, 223_000),
+        ("soak", 1800, 180_000),
+        ("benchmarks", 1500, 150_000),
+    ],
+    ids=["baseline 100/s x 5 min", "stress 50 -> 1000/s over 15 min",
+         "spike 100 -> 1500 -> 100/s in 8 min", "soak 100/s x 30 min", "benchmarks 25 min"],
+)
+def test_seed_schedules(name: str, seconds: float, hits: int) -> None:
+    s = preset(name)
+    assert s.duration_s == seconds
+    assert s.pacer.planned_hits() == hits
+
+
+def test_spike_stages_and_scaling() -> None:
+    s = preset("spike", rate_factor=0.5, time_factor=0.1)
+    assert s.stage_windows() == pytest.approx(
+        {"warm": (0, 12), "surge": (12, 12.5), "spike": (12.5, 24.5), "drop": (24.5, 25),
+         "recovery": (25, 48)}
+    )
+    assert s.pacer.rate_at(20) == 750
+
+
+def test_overrides_and_bad_names() -> None:
+    assert preset("stress", steps=3).stage_windows()["level3"][1] == pytest.approx(900)
+    with pytest.raises(ConfigError, match="unknown scenario preset 'warp'"):
+        preset("warp")
+    with pytest.raises(ConfigError, match="preset 'baseline'"):
+        preset("baseline", speed=3)
+
+
+def test_profile_factors_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENESIS_TIME_FACTOR", "0.1")
+    monkeypatch.setenv("GENESIS_RATE_FACTOR", "2")
+    s = preset_from_env("baseline")
+    assert (s.duration_s, s.pacer.rate_at(1)) == (30, 200)
+    monkeypatch.setenv("GENESIS_RATE_FACTOR", "fast")
+    monkeypatch.setenv("GENESIS_TIME_FACTOR", "-1")
+    with pytest.raises(ConfigError) as err:
+        preset_from_env("baseline")
+    assert "GENESIS_RATE_FACTOR='fast'" in str(err.value)
+    assert "GENESIS_TIME_FACTOR='-1'" in str(err.value)
