@@ -25,6 +25,7 @@ from .document import (
     Section,
     Table,
 )
+from .error_handling import error_handling_section
 from .generic import format_generic, resource_series
 from .load import Run
 from .scalability import scalability_section
@@ -212,6 +213,7 @@ def build_document(
         Section("Scenarios", "scenarios", (), tuple(
             scenario_section(r, charts.get(r.scenario, ())) for r in runs
         )),
+        error_handling_section(runs),
         _resources(runs),
         scalability_section(runs),
     )

@@ -400,3 +400,12 @@ def test_report_of_a_file_instead_of_a_folder_exits_2(
 ) -> None:
     assert main(["report", str(runs.files["baseline"])]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_error_handling_section_counts_error_statuses(runs: Runs, mixed_report: Path) -> None:
+    md = (mixed_report / "report.md").read_text()
+    section = md.split("## Error handling\n", 1)[1].split("\n## ", 1)[0]
+    failing = next(line for line in section.splitlines() if line.startswith("| failing |"))
+    failed = runs.doc("failing")["metrics"]["http_req_failed"]["values"]["passes"]
+    assert f"{failed:,.0f} (" in failing and "500: " in failing
+    assert "does not observe data integrity" in section
