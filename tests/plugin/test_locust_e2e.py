@@ -98,7 +98,10 @@ def test_every_user_kind_is_recorded_and_matches_the_server_count(
     assert logged == metrics["http_reqs"]["values"]["count"]
 
 
-def test_sigterm_still_writes_the_results(start_target: StartTarget, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_an_interrupted_run_still_writes_the_results(
+    start_target: StartTarget, tmp_path: Path, sig: signal.Signals
+) -> None:
     target = start_target()
     out = tmp_path / "r.json"
     cmd = [
@@ -109,7 +112,7 @@ def test_sigterm_still_writes_the_results(start_target: StartTarget, tmp_path: P
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(5)
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         stdout, _ = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
