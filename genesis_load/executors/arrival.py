@@ -105,8 +105,3 @@ class VUPool:
             return self._queue.get()
         finally:
             self.waiting -= 1
-
-    @property
-    def backlog(self) -> int:
-        """Tickets queued and not yet taken (only with the ``late`` policy)."""
-        return max(0, self._queue.qsize() - self.waiting)

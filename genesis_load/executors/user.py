@@ -83,7 +83,6 @@ class ScenarioRun:
         self.max_vus = max(1, part(scenario.max_vus, index, count))
         self.wanted_vus = self.pre_allocated_vus
         self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
-        self.created_s = time.time()
         self.started_s: float | None = None
         self.vus = 0
         self._tags = {"scenario": scenario.name, **scenario.tags}

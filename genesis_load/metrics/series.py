@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sinks import Sink, TrendSink, sink_from_wire
+from .sinks import Sink, sink_from_wire
 from .stats import sink_values
 
 __all__ = ["IntervalPoint", "Series", "point_entry"]
@@ -100,11 +100,3 @@ class Series:
         """The exact merge of every point lying inside ``[start_s, end_s]``."""
         inside = [p for p in self.points if p.start_s >= start_s and p.end_s <= end_s]
         return merge_points(inside) if inside else None
-
-    def trend(self, key: str, point: IntervalPoint) -> TrendSink | None:
-        entry = point.entries.get(key)
-        if entry is None or entry["wire"]["kind"] != "trend":
-            return None
-        sink = sink_from_wire(entry["wire"])
-        assert isinstance(sink, TrendSink)
-        return sink

@@ -255,6 +255,3 @@ class Store:
             tag_sets = [tags for (n, tags) in self.sinks if n == metric_name]
         values = {v for tags in tag_sets for k, v in tags if k == tag}
         return sorted(values)
-
-    def is_empty(self) -> bool:
-        return not self.requests and not self.sinks

@@ -6,7 +6,6 @@ problem is collected and reported at once, before any load is sent.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,9 +233,3 @@ def config_from_options(options: Any) -> PluginConfig:
         monitor_interval_s=float(monitor_s),
     )
 
-
-def parse_for_tests(argv: list[str]) -> PluginConfig:
-    """Parse and validate the options alone (for tests and the genesis-load CLI)."""
-    parser = argparse.ArgumentParser()
-    add_options(parser)
-    return config_from_options(parser.parse_args(argv))

@@ -28,7 +28,6 @@ from ..errors import ResultsError
 from ..metrics.collector import Collector
 from ..metrics.hdr import HIGHEST_TRACKABLE, LOWEST_TRACKABLE, SIGNIFICANT_FIGURES
 from ..metrics.metric import BUILTIN_METRICS, Metric, samples
-from ..metrics.selector import Selector
 from ..monitor import PidSource, PrometheusSource, ResourceMonitor, SelfSource
 from ..outputs.hlog import HlogOutput
 from ..outputs.results import build_results, write_json_atomic
@@ -257,8 +256,7 @@ class GenesisRuntime:
             "p95_ms": e.get("http_req_duration", {}).get("p(95)"),
             "error_rate": e.get("http_req_failed", {}).get("rate", 0.0),
             "vus": e.get("vus", {}).get("value", 0),
-            "requests": self.collector.cumulative.query(Selector("http_reqs")).value  # type: ignore[union-attr]
-            if self.collector.cumulative.requests else 0,
+            "requests": sum(b.count for b in self.collector.cumulative.requests.values()),
         }
         try:
             write_json_atomic(str(self.config.live_status), status)
