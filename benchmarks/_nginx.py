@@ -60,8 +60,16 @@ class Nginx:
         self.port = free_port()
         (self.dir / "nginx.conf").write_text(CONF.format(dir=self.dir, port=self.port))
         self.proc = subprocess.Popen(
-            ["taskset", "-c", str(cpu), self.binary, "-c", str(self.dir / "nginx.conf"),
-             "-p", str(self.dir)],
+            [
+                "taskset",
+                "-c",
+                str(cpu),
+                self.binary,
+                "-c",
+                str(self.dir / "nginx.conf"),
+                "-p",
+                str(self.dir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

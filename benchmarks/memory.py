@@ -20,8 +20,13 @@ import psutil
 from genesis_load.metrics.collector import Collector
 from genesis_load.metrics.metric import Metric
 
-NAMES = ["/health", "/api/v1/users/{id}", "/api/v1/cached/workouts/{id}", "/api/v1/plans",
-         "/api/v1/workouts"]
+NAMES = [
+    "/health",
+    "/api/v1/users/{id}",
+    "/api/v1/cached/workouts/{id}",
+    "/api/v1/plans",
+    "/api/v1/workouts",
+]
 
 
 def rss_mb() -> float:
@@ -46,20 +51,25 @@ def main() -> None:
         for _ in range(args.rps):
             name = NAMES[rng.randrange(5)]
             failed = rng.random() < 0.01
-            collector.record_request("GET", name, 500 if failed else 200,
-                                     rng.lognormvariate(2.5, 0.6), failed, 512)
+            collector.record_request(
+                "GET", name, 500 if failed else 200, rng.lognormvariate(2.5, 0.6), failed, 512
+            )
         collector.record(ttft, rng.lognormvariate(6, 0.3), {"agent": "BLAZE"})
         collector.roll(float(s + 1))
         if s == 59:
             at_1min = rss_mb()
     end = rss_mb()
     wire_bytes = sum(len(str(p.entries)) for p in collector.series.points)
-    print("| simulated | requests | RSS after 1 min | RSS at end | growth | series points "
-          "| series size | replay time |\n|---|---|---|---|---|---|---|---|")
-    print(f"| {args.minutes:g} min at {args.rps}/s | {seconds * args.rps:,} | {at_1min:.1f} MB "
-          f"| {end:.1f} MB | {end - at_1min:+.1f} MB | {len(collector.series.points)} "
-          f"(x{collector.series.coalesced}) | {wire_bytes / 1e6:.1f} MB "
-          f"| {time.perf_counter() - wall:.1f} s |")
+    print(
+        "| simulated | requests | RSS after 1 min | RSS at end | growth | series points "
+        "| series size | replay time |\n|---|---|---|---|---|---|---|---|"
+    )
+    print(
+        f"| {args.minutes:g} min at {args.rps}/s | {seconds * args.rps:,} | {at_1min:.1f} MB "
+        f"| {end:.1f} MB | {end - at_1min:+.1f} MB | {len(collector.series.points)} "
+        f"(x{collector.series.coalesced}) | {wire_bytes / 1e6:.1f} MB "
+        f"| {time.perf_counter() - wall:.1f} s |"
+    )
 
 
 if __name__ == "__main__":

@@ -76,9 +76,28 @@ def micro(n: int = 200_000) -> list[tuple[str, float]]:
 
 def max_rps(locustfile: Path, url: str, nginx: Nginx, seconds: int, users: int) -> float:
     """Steady-state req/s counted at nginx, between warm-up and the last second of the run."""
-    cmd = ["taskset", "-c", "0", sys.executable, "-m", "locust", "-f", str(locustfile),
-           "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds + 5}s",
-           "--host", url, "--only-summary", "--loglevel", "ERROR"]
+    cmd = [
+        "taskset",
+        "-c",
+        "0",
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(locustfile),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds + 5}s",
+        "--host",
+        url,
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+    ]
     if "genesis" in locustfile.read_text():
         cmd.append("--no-genesis-summary")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -121,12 +140,16 @@ def main() -> None:
             results["hooked"].append(max_rps(hooked, nginx.url, nginx, args.seconds, args.users))
     p = max(results["plain"])
     h = max(results["hooked"])
-    print(f"\n## FastHttpUser max req/s on one core vs nginx, counted at nginx "
-          f"({args.rounds} rounds x {args.seconds} s, best of each; target ratio >= 0.90)")
+    print(
+        f"\n## FastHttpUser max req/s on one core vs nginx, counted at nginx "
+        f"({args.rounds} rounds x {args.seconds} s, best of each; target ratio >= 0.90)"
+    )
     print("| locustfile | runs (req/s) | best | ratio |\n|---|---|---|---|")
     print(f"| plain Locust | {', '.join(f'{v:.0f}' for v in results['plain'])} | {p:.0f} | 1.00 |")
-    print(f"| + genesis-load | {', '.join(f'{v:.0f}' for v in results['hooked'])} | {h:.0f} | "
-          f"{h / p:.3f} |")
+    print(
+        f"| + genesis-load | {', '.join(f'{v:.0f}' for v in results['hooked'])} | {h:.0f} | "
+        f"{h / p:.3f} |"
+    )
     print(f"\n(cpu count {os.cpu_count()}; locust pinned to core 0, nginx to core 1)")
 
 

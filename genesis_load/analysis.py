@@ -102,8 +102,7 @@ def analyze(
         "max_offered_rps": max((i.offered_rps for i in intervals), default=0.0),
         "peak_achieved_rps": max((i.achieved_rps for i in intervals), default=0.0),
     }  # fmt: skip
-    hit = _first_sustained(intervals, sustain_s,
-                           lambda i: _bad(i, p95_target_ms, error_rate_limit))
+    hit = _first_sustained(intervals, sustain_s, lambda i: _bad(i, p95_target_ms, error_rate_limit))
     if hit is None:
         out["breaking_point"] = None
     else:
@@ -111,8 +110,12 @@ def analyze(
         # the lowest offered load inside the failing stretch is where it broke
         stretch = [i for i in intervals[k:] if i.start_s < intervals[k].start_s + sustain_s]
         low = min(stretch, key=lambda i: i.offered_rps)
-        out["breaking_point"] = {"at_s": intervals[k].start_s, "offered_rps": low.offered_rps,
-                                 "achieved_rps": intervals[k].achieved_rps, "reason": reason}
+        out["breaking_point"] = {
+            "at_s": intervals[k].start_s,
+            "offered_rps": low.offered_rps,
+            "achieved_rps": intervals[k].achieved_rps,
+            "reason": reason,
+        }
     total = sum(i.requests for i in intervals)
     shed = sum(i.shed for i in intervals)
     out["shed"] = {"count": shed, "share": shed / total if total else 0.0, "by_stage": {}}

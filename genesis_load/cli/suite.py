@@ -14,23 +14,32 @@ __all__ = ["add_run_arguments", "add_suite_arguments", "run_all", "run_one"]
 
 
 def _common(parser: argparse.ArgumentParser, default_profile: str) -> None:
-    parser.add_argument("--profile", default=default_profile,
-                        help=f"profiles/NAME.toml or a path (default {default_profile})")
-    parser.add_argument("--host", default=None,
-                        help="override the profile's host (a URL, or 'demo')")
-    parser.add_argument("--out", default=None,
-                        help="results folder (default results/<profile>-<time>); must be new")
+    parser.add_argument(
+        "--profile",
+        default=default_profile,
+        help=f"profiles/NAME.toml or a path (default {default_profile})",
+    )
+    parser.add_argument(
+        "--host", default=None, help="override the profile's host (a URL, or 'demo')"
+    )
+    parser.add_argument(
+        "--out", default=None, help="results folder (default results/<profile>-<time>); must be new"
+    )
 
 
 def add_suite_arguments(parser: argparse.ArgumentParser) -> None:
     _common(parser, "local")
-    parser.add_argument("--scenarios", default=None,
-                        help=f"comma-separated subset, in order (known: {', '.join(SUITE)})")
+    parser.add_argument(
+        "--scenarios",
+        default=None,
+        help=f"comma-separated subset, in order (known: {', '.join(SUITE)})",
+    )
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", choices=list(SUITE), metavar="SCENARIO",
-                        help=f"one of {', '.join(SUITE)}")
+    parser.add_argument(
+        "scenario", choices=list(SUITE), metavar="SCENARIO", help=f"one of {', '.join(SUITE)}"
+    )
     _common(parser, "local")
 
 
@@ -44,12 +53,14 @@ def run_all(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile, tuple(SUITE))
     scenarios = (
         [s.strip() for s in args.scenarios.split(",") if s.strip()]
-        if args.scenarios else list(profile.scenarios)
+        if args.scenarios
+        else list(profile.scenarios)
     )
     return run_suite(profile, scenarios, _out(args, profile.name), args.host)
 
 
 def run_one(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile, tuple(SUITE))
-    return run_suite(profile, [args.scenario], _out(args, f"{profile.name}-{args.scenario}"),
-                     args.host)
+    return run_suite(
+        profile, [args.scenario], _out(args, f"{profile.name}-{args.scenario}"), args.host
+    )

@@ -43,8 +43,9 @@ def _vus(peak_rps: float, latency_budget_s: float = 0.5) -> tuple[int, int]:
     return pre, max(pre, math.ceil(peak_rps * latency_budget_s))
 
 
-def _scenario(name: str, pacer: StagesPacer, names: tuple[str, ...], peak: float,
-              kw: dict[str, Any]) -> Scenario:
+def _scenario(
+    name: str, pacer: StagesPacer, names: tuple[str, ...], peak: float, kw: dict[str, Any]
+) -> Scenario:
     pre, max_vus = _vus(peak)
     scenario = Scenario(
         name=kw.pop("scenario_name", name),
@@ -70,8 +71,14 @@ def _check_factors(rate_factor: float, time_factor: float) -> None:
         raise ConfigError(problems)
 
 
-def _steady(name: str, rate_rps: float, duration_s: float, rate_factor: float,
-            time_factor: float, kw: dict[str, Any]) -> Scenario:
+def _steady(
+    name: str,
+    rate_rps: float,
+    duration_s: float,
+    rate_factor: float,
+    time_factor: float,
+    kw: dict[str, Any],
+) -> Scenario:
     """A constant rate for a duration: the shape of baseline, soak and benchmarks."""
     _check_factors(rate_factor, time_factor)
     r = rate_rps * rate_factor
@@ -79,19 +86,35 @@ def _steady(name: str, rate_rps: float, duration_s: float, rate_factor: float,
     return _scenario(name, pacer, ("steady",), r, kw)
 
 
-def baseline(rate_rps: float = 100, duration_s: float = 300, rate_factor: float = 1.0,
-             time_factor: float = 1.0, **kw: Any) -> Scenario:
+def baseline(
+    rate_rps: float = 100,
+    duration_s: float = 300,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
     return _steady("baseline", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
-def soak(rate_rps: float = 100, duration_s: float = 1800, rate_factor: float = 1.0,
-         time_factor: float = 1.0, **kw: Any) -> Scenario:
+def soak(
+    rate_rps: float = 100,
+    duration_s: float = 1800,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
     return _steady("soak", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
-def stress(start_rps: float = 50, peak_rps: float = 1000, duration_s: float = 900,
-           steps: int = 0, rate_factor: float = 1.0, time_factor: float = 1.0,
-           **kw: Any) -> Scenario:
+def stress(
+    start_rps: float = 50,
+    peak_rps: float = 1000,
+    duration_s: float = 900,
+    steps: int = 0,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
     """Linear ramp, or ``steps`` equal plateaus (each reached in 1% of its length)."""
     _check_factors(rate_factor, time_factor)
     a, b, d = start_rps * rate_factor, peak_rps * rate_factor, duration_s * time_factor
@@ -106,9 +129,18 @@ def stress(start_rps: float = 50, peak_rps: float = 1000, duration_s: float = 90
     return _scenario("stress", StagesPacer(a, stages), tuple(names), b, kw)
 
 
-def spike(base_rps: float = 100, peak_rps: float = 1500, warm_s: float = 120,
-          jump_s: float = 5, spike_s: float = 120, drop_s: float = 5, recovery_s: float = 230,
-          rate_factor: float = 1.0, time_factor: float = 1.0, **kw: Any) -> Scenario:
+def spike(
+    base_rps: float = 100,
+    peak_rps: float = 1500,
+    warm_s: float = 120,
+    jump_s: float = 5,
+    spike_s: float = 120,
+    drop_s: float = 5,
+    recovery_s: float = 230,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
     _check_factors(rate_factor, time_factor)
     lo, hi, t = base_rps * rate_factor, peak_rps * rate_factor, time_factor
     pacer = StagesPacer(lo, [
@@ -118,8 +150,13 @@ def spike(base_rps: float = 100, peak_rps: float = 1500, warm_s: float = 120,
     return _scenario("spike", pacer, ("warm", "surge", "spike", "drop", "recovery"), hi, kw)
 
 
-def benchmarks(rate_rps: float = 100, duration_s: float = 1500, rate_factor: float = 1.0,
-               time_factor: float = 1.0, **kw: Any) -> Scenario:
+def benchmarks(
+    rate_rps: float = 100,
+    duration_s: float = 1500,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
     """The performance suite: the mixed REST workload at a steady rate (25 min in the seed)."""
     return _steady("benchmarks", rate_rps, duration_s, rate_factor, time_factor, kw)
 

@@ -47,8 +47,9 @@ def scale_scenario(
     )
 
 
-def scale_user_classes(classes: Iterable[type[Any]], rate_factor: float,
-                       time_factor: float) -> list[str]:
+def scale_user_classes(
+    classes: Iterable[type[Any]], rate_factor: float, time_factor: float
+) -> list[str]:
     """Rescale every scenario user class in place; returns the scenario names scaled."""
     names = []
     for cls in classes:

@@ -75,9 +75,7 @@ def _check_vus(pre: Any, max_vus: Any, where: str) -> list[str]:
     if not isinstance(max_vus, int) or isinstance(max_vus, bool) or max_vus < 1:
         problems.append(f"{where}.maxVUs: must be a whole number >= 1, got {max_vus!r}")
     elif isinstance(pre, int) and max_vus < pre:
-        problems.append(
-            f"{where}.maxVUs: must be >= preAllocatedVUs ({pre}), got {max_vus}"
-        )
+        problems.append(f"{where}.maxVUs: must be >= preAllocatedVUs ({pre}), got {max_vus}")
     return problems
 
 

@@ -55,8 +55,11 @@ class ScenarioShape(LoadTestShape):
         runs = active_runs()
         elapsed_s = self.get_run_time()
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("shape at %.1fs: %s", elapsed_s, {
-                name: (type(r).__name__, r.finished, r.idle) for name, r in runs.items()})
+            log.debug(
+                "shape at %.1fs: %s",
+                elapsed_s,
+                {name: (type(r).__name__, r.finished, r.idle) for name, r in runs.items()},
+            )
         if self._all_done(classes, runs, elapsed_s):
             return None
         # constant: every VU is spawned at once and parked until its scenario needs it
@@ -69,8 +72,12 @@ class ScenarioShape(LoadTestShape):
         if isinstance(self.runner, MasterRunner):
             # the scenarios run on the workers: end after the longest schedule, plus the time
             # VUs take to spawn and in-flight iterations to finish
-            planned = max(c.scenario.planned_s if isinstance(c.scenario, VUScenario)
-                          else c.scenario.duration_s for c in classes)
+            planned = max(
+                c.scenario.planned_s
+                if isinstance(c.scenario, VUScenario)
+                else c.scenario.duration_s
+                for c in classes
+            )
             return elapsed_s > planned + _MASTER_LEAD_S + self.settle_s
         now = time.time()
         for cls in classes:

@@ -66,6 +66,8 @@ _SHARE_MESSAGE = "genesis_load_share"
 def part(total: int, index: int, count: int) -> int:
     """Worker ``index``'s part of ``total`` split ``count`` ways (the parts sum to total)."""
     return total // count + (1 if index < total % count else 0)
+
+
 #: Tasks that may be inherited and silently replaced (set by scenario_user).
 _INHERITED_OK: set[Any] = set()
 
@@ -97,7 +99,10 @@ class ScenarioRun:
         self.loop.run(start)
         log.debug(
             "scenario %s: %d issued, %d started, %d dropped",
-            self.scenario.name, self.loop.issued, self.loop.started, self.loop.dropped,
+            self.scenario.name,
+            self.loop.issued,
+            self.loop.started,
+            self.loop.dropped,
         )
 
     def _offer(self, ticket: Ticket) -> bool:

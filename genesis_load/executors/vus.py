@@ -86,8 +86,14 @@ class VUScenario:
         return {}
 
 
-def _int(cfg: Mapping[str, Any], key: str, at: str, problems: list[str], minimum: int,
-         default: int | None = None) -> int | None:
+def _int(
+    cfg: Mapping[str, Any],
+    key: str,
+    at: str,
+    problems: list[str],
+    minimum: int,
+    default: int | None = None,
+) -> int | None:
     value = cfg.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         problems.append(f"{at}.{key}: must be a whole number >= {minimum}, got {value!r}")
@@ -95,8 +101,14 @@ def _int(cfg: Mapping[str, Any], key: str, at: str, problems: list[str], minimum
     return value
 
 
-def _dur(cfg: Mapping[str, Any], key: str, at: str, problems: list[str],
-         default: str | None = None, positive: bool = True) -> float | None:
+def _dur(
+    cfg: Mapping[str, Any],
+    key: str,
+    at: str,
+    problems: list[str],
+    default: str | None = None,
+    positive: bool = True,
+) -> float | None:
     raw = cfg.get(key, default)
     if raw is None:
         problems.append(f"{at}.{key}: missing")
@@ -118,8 +130,9 @@ def vu_scenario_from_config(name: str, cfg: Mapping[str, Any], where: str) -> VU
     executor = cfg.get("executor")
     problems: list[str] = []
     if executor not in _KEYS:
-        raise ConfigError(f"{at}.executor: must be one of {', '.join(VU_EXECUTORS)}, "
-                          f"got {executor!r}")
+        raise ConfigError(
+            f"{at}.executor: must be one of {', '.join(VU_EXECUTORS)}, got {executor!r}"
+        )
     allowed = _KEYS[executor] | _COMMON
     problems += [f"{at}.{k}: unknown key for {executor}" for k in cfg if k not in allowed]
     start = _dur(cfg, "startTime", at, problems, "0s", positive=False)
@@ -153,13 +166,23 @@ def vu_scenario_from_config(name: str, cfg: Mapping[str, Any], where: str) -> VU
     if executor in ("per-vu-iterations", "shared-iterations"):
         kw["iterations"] = _int(cfg, "iterations", at, problems, 1, default=1)
         kw["max_duration_s"] = _dur(cfg, "maxDuration", at, problems, "10m")
-        if (executor == "shared-iterations" and isinstance(kw["iterations"], int)
-                and isinstance(kw["vus"], int) and kw["vus"] > kw["iterations"]):
-            problems.append(f"{at}.vus: more VUs ({kw['vus']}) than iterations "
-                            f"({kw['iterations']}) leaves VUs idle")
+        if (
+            executor == "shared-iterations"
+            and isinstance(kw["iterations"], int)
+            and isinstance(kw["vus"], int)
+            and kw["vus"] > kw["iterations"]
+        ):
+            problems.append(
+                f"{at}.vus: more VUs ({kw['vus']}) than iterations "
+                f"({kw['iterations']}) leaves VUs idle"
+            )
     if problems:
         raise ConfigError(problems)
-    return VUScenario(name=name, executor=str(executor), start_time_s=start or 0.0,
-                      graceful_stop_s=30.0 if graceful is None else graceful,
-                      tags=dict(tags), **kw)
-
+    return VUScenario(
+        name=name,
+        executor=str(executor),
+        start_time_s=start or 0.0,
+        graceful_stop_s=30.0 if graceful is None else graceful,
+        tags=dict(tags),
+        **kw,
+    )

@@ -245,4 +245,3 @@ _SINKS: dict[str, type[TrendSink] | type[RateSink] | type[CounterSink] | type[Ga
 def sink_from_wire(data: dict[str, Any]) -> Sink:
     """Rebuild any sink from its ``to_wire()`` form."""
     return _SINKS[data["kind"]].from_wire(data)
-

@@ -25,8 +25,15 @@ TagItems = tuple[tuple[str, str], ...]
 
 #: Metrics derived from request buckets rather than recorded as samples.
 REQUEST_METRICS = frozenset(
-    {"http_reqs", "http_req_duration", "http_req_duration_corrected", "http_req_waiting",
-     "http_req_failed", "data_received", "data_sent"}
+    {
+        "http_reqs",
+        "http_req_duration",
+        "http_req_duration_corrected",
+        "http_req_waiting",
+        "http_req_failed",
+        "data_received",
+        "data_sent",
+    }
 )
 _TREND_PARTS = {
     "http_req_duration": "duration",
@@ -49,7 +56,13 @@ class RequestBucket:
     """Aggregates of the requests that share one tag set (method, name, status, context)."""
 
     __slots__ = (
-        "bytes_received", "bytes_sent", "corrected", "duration", "failed", "tags", "waiting"
+        "bytes_received",
+        "bytes_sent",
+        "corrected",
+        "duration",
+        "failed",
+        "tags",
+        "waiting",
     )
 
     def __init__(self, tags: TagItems) -> None:

@@ -120,8 +120,12 @@ def request_rows(
             continue
         values = sink_values(duration, trend_stats, duration_s)
         methods = sorted(
-            {v for b in store.requests.values() for k, v in b.tags if k == "method"
-             and ("name", name) in b.tags}
+            {
+                v
+                for b in store.requests.values()
+                for k, v in b.tags
+                if k == "method" and ("name", name) in b.tags
+            }
         )
         count = int(values.pop("count"))
         rows.append(

@@ -46,9 +46,7 @@ def _metrics_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
         cells = [""] * len(trend_stats)
         count = rate = ""
         if kind == "trend":
-            cells = [
-                format_value(values[s], contains) if s in values else "" for s in trend_stats
-            ]
+            cells = [format_value(values[s], contains) if s in values else "" for s in trend_stats]
             count = str(values.get("count", ""))
         elif kind == "rate":
             total = values["passes"] + values["fails"]
@@ -158,11 +156,14 @@ def render_summary(doc: Mapping[str, Any], console: Console) -> None:
             console.print(f"[red bold]run {verdict['aborted']}[/red bold]")
         failed = sum(1 for t in doc["thresholds"] if not t["ok"])
         if failed:
-            console.print(f"[red bold]{failed} of {len(doc['thresholds'])} thresholds failed"
-                          f"[/red bold] (exit code {verdict.get('exit_code')})")
+            console.print(
+                f"[red bold]{failed} of {len(doc['thresholds'])} thresholds failed"
+                f"[/red bold] (exit code {verdict.get('exit_code')})"
+            )
         else:
-            console.print(f"[green bold]all {len(doc['thresholds'])} thresholds passed"
-                          "[/green bold]")
+            console.print(
+                f"[green bold]all {len(doc['thresholds'])} thresholds passed[/green bold]"
+            )
     for warning in meta.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {warning}")
 

@@ -232,4 +232,3 @@ def config_from_options(options: Any) -> PluginConfig:
         monitor_pid=monitor_pid,
         monitor_interval_s=float(monitor_s),
     )
-

@@ -208,9 +208,7 @@ class GenesisRuntime:
             sources["target"] = PidSource(self.config.monitor_pid)
         elif self.config.monitor_url:
             sources["target"] = PrometheusSource(self.config.monitor_url)
-        self.monitor = ResourceMonitor(
-            sources, self.config.monitor_interval_s, sleep=gevent.sleep
-        )
+        self.monitor = ResourceMonitor(sources, self.config.monitor_interval_s, sleep=gevent.sleep)
         self._monitor_greenlet = gevent.spawn(self.monitor.run)
 
     def _stop_monitor(self) -> None:

@@ -116,8 +116,7 @@ class ThresholdRunner:
     def _abort(self, hit: ThresholdResult, elapsed_s: float) -> None:
         observed = "no data" if hit.observed is None else f"{hit.observed:g}"
         reason = (
-            f"aborted at {elapsed_s:.1f}s by threshold '{hit.threshold.key}' "
-            f"(observed {observed})"
+            f"aborted at {elapsed_s:.1f}s by threshold '{hit.threshold.key}' (observed {observed})"
         )
         log.error("genesis-load: %s", reason)
         self.runtime.abort_reason = reason

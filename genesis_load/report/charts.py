@@ -112,8 +112,15 @@ def _stage_lines(axes: Sequence[Axes], run: Run, label_axis: Axes) -> None:
         for ax in axes:
             ax.axvline(start, color="#57606a", linestyle="--", linewidth=0.9, alpha=0.8)
         label_axis.text(
-            start, 1.01, f" {name}", transform=label_axis.get_xaxis_transform(),
-            fontsize=8, color="#57606a", va="bottom", ha="left", clip_on=False,
+            start,
+            1.01,
+            f" {name}",
+            transform=label_axis.get_xaxis_transform(),
+            fontsize=8,
+            color="#57606a",
+            va="bottom",
+            ha="left",
+            clip_on=False,
         )
         ends.add(end)
     if ends:
@@ -162,18 +169,29 @@ def _throughput(run: Run, path: Path) -> Chart | None:
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.15])
         offered = _steps(points, point_offered_per_s)
         if offered[0]:  # a wide band under the achieved line: any gap between them shows
-            top.plot(*offered, color=_COLORS["offered"], linewidth=7, alpha=0.3, **steps,
-                     label="iterations/s offered (schedule)")
-        top.plot(*rate, color=_COLORS["rps"], linewidth=1.8, label="requests/s achieved",
-                 **steps)
+            top.plot(
+                *offered,
+                color=_COLORS["offered"],
+                linewidth=7,
+                alpha=0.3,
+                **steps,
+                label="iterations/s offered (schedule)",
+            )
+        top.plot(*rate, color=_COLORS["rps"], linewidth=1.8, label="requests/s achieved", **steps)
         top.set_ylabel("per second")
         _headroom(top)
         handles, labels = top.get_legend_handles_labels()
         vus = _steps(points, _stat("vus", "max"))
         if vus[0]:
             twin = top.twinx()
-            twin.plot(*vus, color=_COLORS["vus"], linewidth=1.2, linestyle=":",
-                      label="VUs running", **steps)
+            twin.plot(
+                *vus,
+                color=_COLORS["vus"],
+                linewidth=1.2,
+                linestyle=":",
+                label="VUs running",
+                **steps,
+            )
             twin.set_ylabel("VUs")
             twin.set_ylim(0, max(max(vus[1]), 1) * _HEADROOM)
             twin.grid(False)
@@ -188,8 +206,15 @@ def _throughput(run: Run, path: Path) -> Chart | None:
                 bottom.plot(xs, ys, color=_COLORS[label], linewidth=1.6, label=label, **steps)
         xs, ys = _steps(points, _stat("http_req_duration_corrected", "p(99)"))
         if xs:
-            bottom.plot(xs, ys, color=_COLORS["corrected"], linewidth=1.2, linestyle="--",
-                        label="p99 corrected for schedule lag", **steps)
+            bottom.plot(
+                xs,
+                ys,
+                color=_COLORS["corrected"],
+                linewidth=1.2,
+                linestyle="--",
+                label="p99 corrected for schedule lag",
+                **steps,
+            )
         bottom.set_ylabel("latency (ms)")
         bottom.set_xlabel("time since start of run (s)")
         bottom.set_xlim(0, rate[0][-1])
@@ -198,9 +223,13 @@ def _throughput(run: Run, path: Path) -> Chart | None:
         _stage_lines((top, bottom), run, top)
         fig.tight_layout()
         _save(fig, path)
-    return Chart(run.scenario, "throughput", title,
-                 f"{run.scenario}: requests per second and p50/p95/p99 latency per interval",
-                 path)
+    return Chart(
+        run.scenario,
+        "throughput",
+        title,
+        f"{run.scenario}: requests per second and p50/p95/p99 latency per interval",
+        path,
+    )
 
 
 def _errors(run: Run, path: Path) -> Chart | None:
@@ -208,23 +237,36 @@ def _errors(run: Run, path: Path) -> Chart | None:
     xs, ys = _steps(points, lambda p: None if (v := point_error_share(p)) is None else v * 100)
     if not xs:
         return None
-    dropped = _steps(points, lambda p: (p.value("dropped_iterations", "count") or 0.0)
-                     / p.duration_s)
+    dropped = _steps(
+        points, lambda p: (p.value("dropped_iterations", "count") or 0.0) / p.duration_s
+    )
     has_drops = max(dropped[1], default=0.0) > 0
     title = f"{run.scenario}: failed requests over time"
     with _figure(figsize=(10, 3.2)) as fig:
         ax = fig.subplots()
         ax.fill_between(xs, ys, step="post", color=_COLORS["errors"], alpha=0.15)
-        ax.step(xs, ys, where="post", color=_COLORS["errors"], linewidth=1.6,
-                label="failed requests (%)")
+        ax.step(
+            xs,
+            ys,
+            where="post",
+            color=_COLORS["errors"],
+            linewidth=1.6,
+            label="failed requests (%)",
+        )
         ax.set_ylabel("failed requests (%)")
         ax.set_xlabel("time since start of run (s)")
         ax.set_ylim(0, max(max(ys), 1.0) * _HEADROOM)
         handles, labels = ax.get_legend_handles_labels()
         if has_drops:
             twin = ax.twinx()
-            twin.plot(*dropped, color=_COLORS["dropped"], linestyle="--", linewidth=1.2,
-                      drawstyle="steps-post", label="dropped iterations/s")
+            twin.plot(
+                *dropped,
+                color=_COLORS["dropped"],
+                linestyle="--",
+                linewidth=1.2,
+                drawstyle="steps-post",
+                label="dropped iterations/s",
+            )
             twin.set_ylabel("dropped iterations/s")
             twin.set_ylim(0, max(dropped[1]) * _HEADROOM)
             twin.grid(False)
@@ -233,19 +275,39 @@ def _errors(run: Run, path: Path) -> Chart | None:
             handles, labels = handles + h2, labels + l2
         ax.set_xlim(0, xs[-1])
         if max(ys) == 0 and not has_drops:
-            ax.text(0.5, 0.5, "no failed requests", transform=ax.transAxes, ha="center",
-                    va="center", color="#57606a", fontsize=11)
+            ax.text(
+                0.5,
+                0.5,
+                "no failed requests",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color="#57606a",
+                fontsize=11,
+            )
         ax.legend(handles, labels, loc="upper left", ncols=2)
         ax.set_title(title, pad=16 if run.stages else 6)
         _stage_lines((ax,), run, ax)
         fig.tight_layout()
         _save(fig, path)
-    return Chart(run.scenario, "errors", title,
-                 f"{run.scenario}: share of failed requests per interval", path)
+    return Chart(
+        run.scenario,
+        "errors",
+        title,
+        f"{run.scenario}: share of failed requests per interval",
+        path,
+    )
 
 
-_SPECTRUM_TICKS = [(1.0, "0%"), (10.0, "90%"), (100.0, "99%"), (1e3, "99.9%"),
-                   (1e4, "99.99%"), (1e5, "99.999%"), (1e6, "99.9999%")]
+_SPECTRUM_TICKS = [
+    (1.0, "0%"),
+    (10.0, "90%"),
+    (100.0, "99%"),
+    (1e3, "99.9%"),
+    (1e4, "99.99%"),
+    (1e5, "99.999%"),
+    (1e6, "99.9999%"),
+]
 
 
 def _spectrum(run: Run, path: Path) -> Chart | None:
@@ -284,14 +346,22 @@ def _spectrum(run: Run, path: Path) -> Chart | None:
         ax.legend(loc="upper left")
         fig.tight_layout()
         _save(fig, path)
-    return Chart(run.scenario, "spectrum", title,
-                 f"{run.scenario}: latency at each percentile from 0% to the highest recorded",
-                 path, wide=False)
+    return Chart(
+        run.scenario,
+        "spectrum",
+        title,
+        f"{run.scenario}: latency at each percentile from 0% to the highest recorded",
+        path,
+        wide=False,
+    )
 
 
 def _endpoints(run: Run, path: Path) -> Chart | None:
-    rows = [(f"{','.join(e.methods)} {e.name}".strip(), e.duration_ms["p(95)"])
-            for e in run.endpoints if "p(95)" in e.duration_ms]
+    rows = [
+        (f"{','.join(e.methods)} {e.name}".strip(), e.duration_ms["p(95)"])
+        for e in run.endpoints
+        if "p(95)" in e.duration_ms
+    ]
     if not rows:
         return None
     rows.sort(key=lambda r: r[1])
@@ -310,9 +380,14 @@ def _endpoints(run: Run, path: Path) -> Chart | None:
         ax.set_title(title)
         fig.tight_layout()
         _save(fig, path)
-    return Chart(run.scenario, "endpoints", title,
-                 f"{run.scenario}: 95th percentile latency of each request name", path,
-                 wide=False)
+    return Chart(
+        run.scenario,
+        "endpoints",
+        title,
+        f"{run.scenario}: 95th percentile latency of each request name",
+        path,
+        wide=False,
+    )
 
 
 def chart_prefix(scenario: str, taken: set[str]) -> str:

@@ -94,13 +94,16 @@ def regressions(old: Figures, new: Figures, tolerance: float) -> tuple[str, ...]
 
 
 def _run_figures(run: Run) -> Figures:
-    return Figures(fig.request_count(run), fig.latency_ms(run, "p(95)"), fig.error_share(run),
-                   fig.achieved_rps(run))
+    return Figures(
+        fig.request_count(run),
+        fig.latency_ms(run, "p(95)"),
+        fig.error_share(run),
+        fig.achieved_rps(run),
+    )
 
 
 def _endpoint_figures(e: Endpoint) -> Figures:
-    return Figures(e.count, e.duration_ms.get("p(95)"),
-                   e.failed_share if e.count else None, e.rps)
+    return Figures(e.count, e.duration_ms.get("p(95)"), e.failed_share if e.count else None, e.rps)
 
 
 def _pairs(
@@ -160,7 +163,8 @@ def _cells(row: Row) -> list[str]:
 
     error_delta = (
         f" ({(n.error_share - o.error_share) * 100:+.2f} pt)"
-        if o.error_share is not None and n.error_share is not None else ""
+        if o.error_share is not None and n.error_share is not None
+        else ""
     )
     return [
         f"{ms(o.p95_ms)} → {_change(o.p95_ms, n.p95_ms, ms(n.p95_ms))}",
@@ -170,8 +174,9 @@ def _cells(row: Row) -> list[str]:
 
 
 def render_comparison(comparison: Comparison, console: Console, old: str, new: str) -> None:
-    console.print(f"[bold]genesis-load compare[/bold] {old} → {new}  "
-                  f"(tolerance {comparison.tolerance:.0%})")
+    console.print(
+        f"[bold]genesis-load compare[/bold] {old} → {new}  (tolerance {comparison.tolerance:.0%})"
+    )
     table = Table(title="regressions", title_justify="left", show_edge=False)
     table.add_column("", justify="center")
     table.add_column("scenario", style="bold")
@@ -182,11 +187,18 @@ def render_comparison(comparison: Comparison, console: Console, old: str, new: s
     table.add_column("regression")
     for row in comparison.rows:
         mark = "[red]✗[/red]" if row.regressed else "[green]✓[/green]"
-        table.add_row(mark, row.scenario, row.endpoint or "(all requests)", *_cells(row),
-                      "; ".join(row.regressions))
+        table.add_row(
+            mark,
+            row.scenario,
+            row.endpoint or "(all requests)",
+            *_cells(row),
+            "; ".join(row.regressions),
+        )
     console.print(table)
-    for label, names in (("added (not compared)", comparison.added),
-                         ("removed (not compared)", comparison.removed)):
+    for label, names in (
+        ("added (not compared)", comparison.added),
+        ("removed (not compared)", comparison.removed),
+    ):
         for name in names:
             console.print(f"[yellow]{label}:[/yellow] {name}")
     bad = sum(1 for r in comparison.rows if r.regressed)
@@ -208,8 +220,14 @@ def comparison_json(comparison: Comparison, old: str, new: str) -> dict[str, Any
         "tolerance": comparison.tolerance,
         "regressed": comparison.regressed,
         "rows": [
-            {"scenario": r.scenario, "endpoint": r.endpoint, "old": side(r.old),
-             "new": side(r.new), "regressed": r.regressed, "regressions": list(r.regressions)}
+            {
+                "scenario": r.scenario,
+                "endpoint": r.endpoint,
+                "old": side(r.old),
+                "new": side(r.new),
+                "regressed": r.regressed,
+                "regressions": list(r.regressions),
+            }
             for r in comparison.rows
         ],
         "added": list(comparison.added),

@@ -36,10 +36,15 @@ def _tolerance(text: str) -> float:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="baseline results file or directory")
     parser.add_argument("new", metavar="NEW", help="candidate results file or directory")
-    parser.add_argument("--tolerance", type=_tolerance, default=0.10,
-                        help="allowed relative worsening (default 0.10 = 10%%)")
-    parser.add_argument("--json", metavar="PATH", default=None,
-                        help="also write the comparison as JSON here")
+    parser.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default=0.10,
+        help="allowed relative worsening (default 0.10 = 10%%)",
+    )
+    parser.add_argument(
+        "--json", metavar="PATH", default=None, help="also write the comparison as JSON here"
+    )
 
 
 def _fail(message: str) -> int:

@@ -60,13 +60,30 @@ def error_handling_section(runs: Sequence[Run]) -> Section:
             NONE if checks is None else pct(checks),
         ))  # fmt: skip
     blocks: list[Block] = [
-        Table(("scenario", "failed requests", "error statuses", "shed (503/429)",
-               "recovery", "checks passed"), tuple(rows), "lrllll",
-              "What the system did under stress"),
-        Line("a 503 or 429 is the system protecting itself (load shedding, rate limiting): it "
-             "counts as a failed request and is also shown on its own; status 0 is a request "
-             "that got no response (a connection error or a timeout).", lead="Reading it:"),
-        Line("a load test does not observe data integrity; verify it with the system's own "
-             "checks, not with this report.", lead="Not measured:", tone="warn"),
+        Table(
+            (
+                "scenario",
+                "failed requests",
+                "error statuses",
+                "shed (503/429)",
+                "recovery",
+                "checks passed",
+            ),
+            tuple(rows),
+            "lrllll",
+            "What the system did under stress",
+        ),
+        Line(
+            "a 503 or 429 is the system protecting itself (load shedding, rate limiting): it "
+            "counts as a failed request and is also shown on its own; status 0 is a request "
+            "that got no response (a connection error or a timeout).",
+            lead="Reading it:",
+        ),
+        Line(
+            "a load test does not observe data integrity; verify it with the system's own "
+            "checks, not with this report.",
+            lead="Not measured:",
+            tone="warn",
+        ),
     ]
     return Section("Error handling", "errors", tuple(blocks))

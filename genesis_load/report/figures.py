@@ -224,7 +224,8 @@ def offered_load(run: Run) -> Offered:
         return Offered(open_model=False)
     issued = int(offered if offered is not None else (started or 0.0) + (dropped or 0.0))
     rates = [
-        r for p in full_points(run.points, nominal_point_s(run))
+        r
+        for p in full_points(run.points, nominal_point_s(run))
         if (r := point_offered_per_s(p)) is not None
     ]
     requests = request_count(run)

@@ -57,8 +57,9 @@ def write_report(
 
     try:
         taken: set[str] = set()
-        charts = {run.scenario: render_charts(run, out, chart_prefix(run.scenario, taken))
-                  for run in runs}
+        charts = {
+            run.scenario: render_charts(run, out, chart_prefix(run.scenario, taken)) for run in runs
+        }
         document = build_document(runs, verdict, charts, title)
         files = {
             "report.md": render_markdown(document),

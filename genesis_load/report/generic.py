@@ -27,12 +27,23 @@ from ..outputs.summary import format_value
 __all__ = ["ResourceSeries", "flatten", "format_generic", "resource_series"]
 
 #: Fields of a sample object that are its time, not a measurement.
-TIME_KEYS = frozenset({"t", "t_s", "ts", "time", "time_s", "timestamp", "start_s", "end_s",
-                       "elapsed_s", "at", "at_s"})
+TIME_KEYS = frozenset(
+    {"t", "t_s", "ts", "time", "time_s", "timestamp", "start_s", "end_s", "elapsed_s", "at", "at_s"}
+)
 
 
-_UNIT_SUFFIXES = ("_ms", "_s", "_seconds", "_rps", "_per_s", "_percent", "_pct", "_rate",
-                  "_bytes", "_mb")
+_UNIT_SUFFIXES = (
+    "_ms",
+    "_s",
+    "_seconds",
+    "_rps",
+    "_per_s",
+    "_percent",
+    "_pct",
+    "_rate",
+    "_bytes",
+    "_mb",
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,7 @@ class ResourceSeries:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def flatten(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -129,10 +138,17 @@ def _monitor_summary(name: str, source: Mapping[str, Any]) -> list[ResourceSerie
     rows = []
     for field_name, stats in summary.items():
         if isinstance(stats, Mapping) and _is_number(stats.get("avg")):
-            count = sum(1 for s in samples if isinstance(s, Mapping)
-                        and _is_number(s.get(field_name)))
-            rows.append(ResourceSeries(f"{name}.{field_name}", count, float(stats["avg"]),
-                                       float(stats.get("peak", stats["avg"]))))
+            count = sum(
+                1 for s in samples if isinstance(s, Mapping) and _is_number(s.get(field_name))
+            )
+            rows.append(
+                ResourceSeries(
+                    f"{name}.{field_name}",
+                    count,
+                    float(stats["avg"]),
+                    float(stats.get("peak", stats["avg"])),
+                )
+            )
     return rows
 
 

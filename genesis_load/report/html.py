@@ -121,23 +121,25 @@ def _line(line: Line, tag: str = "p") -> str:
 
 def _table(table: Table) -> str:
     caption = f"<caption>{_e(table.caption)}</caption>" if table.caption else ""
-    head = "".join(
-        _cell(h, "th", table.alignment(i)) for i, h in enumerate(table.headers)
-    )
+    head = "".join(_cell(h, "th", table.alignment(i)) for i, h in enumerate(table.headers))
     body = "\n".join(
         "<tr>" + "".join(_cell(c, "td", table.alignment(i)) for i, c in enumerate(row)) + "</tr>"
         for row in table.rows
     )
-    return (f'<table class="data">{caption}<thead><tr>{head}</tr></thead>\n'
-            f"<tbody>\n{body}\n</tbody></table>")
+    return (
+        f'<table class="data">{caption}<thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody></table>"
+    )
 
 
 def _figure(figure: Figure) -> str:
     chart = figure.chart
     data = base64.b64encode(chart.path.read_bytes()).decode("ascii")
-    return (f'<figure id="chart-{_e(chart.path.stem)}"><img alt="{_e(chart.alt)}" '
-            f'src="data:image/png;base64,{data}">'
-            f"<figcaption>{_e(chart.alt)}</figcaption></figure>")
+    return (
+        f'<figure id="chart-{_e(chart.path.stem)}"><img alt="{_e(chart.alt)}" '
+        f'src="data:image/png;base64,{data}">'
+        f"<figcaption>{_e(chart.alt)}</figcaption></figure>"
+    )
 
 
 def _block(block: Block) -> str:
@@ -151,7 +153,8 @@ def _block(block: Block) -> str:
     if isinstance(block, Tiles):
         tiles = "".join(
             f'<div class="tile tone-{t.tone}"><div class="tile-label">{_e(t.label)}</div>'
-            f'<div class="tile-value">{_e(t.value)}</div></div>' for t in block.tiles
+            f'<div class="tile-value">{_e(t.value)}</div></div>'
+            for t in block.tiles
         )
         return f'<div class="tiles">{tiles}</div>'
     if isinstance(block, Columns):
@@ -172,8 +175,10 @@ def _toc(doc: Document) -> str:
     links = ['<a href="#verdict">Verdict</a>']
     for section in doc.sections:
         links.append(f'<a href="#{_e(section.anchor)}">{_e(section.title)}</a>')
-        links += [f'<a href="#{_e(s.anchor)}">{_e(s.title.split(": ", 1)[-1])}</a>'
-                  for s in section.subsections]
+        links += [
+            f'<a href="#{_e(s.anchor)}">{_e(s.title.split(": ", 1)[-1])}</a>'
+            for s in section.subsections
+        ]
     return f'<nav class="toc">Contents: {" ".join(links)}</nav>'
 
 

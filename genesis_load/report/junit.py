@@ -29,31 +29,39 @@ __all__ = ["junit_tree", "render_junit"]
 
 
 def _suite(run: Run) -> ET.Element:
-    suite = ET.Element("testsuite", name=run.scenario, timestamp=run.start,
-                       time=f"{run.duration_s:.3f}", errors="0")
+    suite = ET.Element(
+        "testsuite",
+        name=run.scenario,
+        timestamp=run.start,
+        time=f"{run.duration_s:.3f}",
+        errors="0",
+    )
     failures = skipped = 0
     for t in run.thresholds:
-        case = ET.SubElement(suite, "testcase", classname=run.scenario,
-                             name=f"{t.metric}: {t.expression}", time="0")
+        case = ET.SubElement(
+            suite, "testcase", classname=run.scenario, name=f"{t.metric}: {t.expression}", time="0"
+        )
         if not t.ok:
             failures += 1
             observed = format_observed(run, t)
-            failure = ET.SubElement(case, "failure", type="threshold",
-                                    message=f"observed {observed}")
+            failure = ET.SubElement(
+                case, "failure", type="threshold", message=f"observed {observed}"
+            )
             failure.text = f"{t.metric}: {t.expression} failed, observed {observed}"
     if not run.thresholds:
         skipped += 1
-        case = ET.SubElement(suite, "testcase", classname=run.scenario, name="thresholds",
-                             time="0")
-        ET.SubElement(case, "skipped",
-                      message="no thresholds declared: scenario not judged (nothing proven)")
+        case = ET.SubElement(suite, "testcase", classname=run.scenario, name="thresholds", time="0")
+        ET.SubElement(
+            case, "skipped", message="no thresholds declared: scenario not judged (nothing proven)"
+        )
     reasons = [f"aborted: {run.aborted}"] if run.aborted else []
     if run.interrupted:
         reasons.append("interrupted")
     if reasons:
         failures += 1
-        case = ET.SubElement(suite, "testcase", classname=run.scenario,
-                             name="run: completed as planned", time="0")
+        case = ET.SubElement(
+            suite, "testcase", classname=run.scenario, name="run: completed as planned", time="0"
+        )
         ET.SubElement(case, "failure", type="run", message="; ".join(reasons))
     suite.set("tests", str(len(suite)))
     suite.set("failures", str(failures))

@@ -159,7 +159,8 @@ def _metrics(doc: Mapping[str, Any]) -> dict[str, MetricEntry]:
     for key, entry in _mapping(doc.get("metrics"), "metrics").items():
         entry = _mapping(entry, f"metrics.{key}")
         values = {
-            k: float(v) for k, v in _mapping(entry.get("values"), f"metrics.{key}.values").items()
+            k: float(v)
+            for k, v in _mapping(entry.get("values"), f"metrics.{key}.values").items()
             if isinstance(v, int | float) and not isinstance(v, bool)
         }
         out[key] = MetricEntry(
@@ -216,7 +217,8 @@ def _points(doc: Mapping[str, Any]) -> tuple[Point, ...]:
         p = _mapping(p, f"series.points[{i}]")
         metrics = {
             key: {
-                k: float(v) for k, v in _mapping(entry, key).items()
+                k: float(v)
+                for k, v in _mapping(entry, key).items()
                 if isinstance(v, int | float) and not isinstance(v, bool)
             }
             for key, entry in _mapping(p.get("metrics"), "metrics").items()

@@ -63,8 +63,7 @@ def _table(table: Table) -> list[str]:
         out += [f"**{_text(table.caption)}**", ""]
     rule = {"l": ":---", "r": "---:", "c": ":---:"}
     out.append("| " + " | ".join(_text(h) for h in table.headers) + " |")
-    out.append("|" + "|".join(rule[table.alignment(i)] for i in range(len(table.headers)))
-               + "|")
+    out.append("|" + "|".join(rule[table.alignment(i)] for i in range(len(table.headers))) + "|")
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
     return out
 
@@ -77,8 +76,13 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Tiles):
-        return _table(Table(tuple(t.label for t in block.tiles),
-                            (tuple(t.value for t in block.tiles),), "r" * len(block.tiles)))
+        return _table(
+            Table(
+                tuple(t.label for t in block.tiles),
+                (tuple(t.value for t in block.tiles),),
+                "r" * len(block.tiles),
+            )
+        )
     if isinstance(block, Columns):
         out: list[str] = []
         for sub in block.blocks:

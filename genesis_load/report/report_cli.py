@@ -19,13 +19,24 @@ EXIT_BAD_INPUT = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("results_dir", metavar="RESULTS_DIR",
-                        help="folder of results files (--summary-json), one per scenario")
-    parser.add_argument("--out", metavar="DIR", default=None,
-                        help="where to write report.md, report.html, junit.xml and the charts "
-                             "(default: RESULTS_DIR)")
-    parser.add_argument("--title", metavar="TEXT", default=DEFAULT_TITLE,
-                        help=f"report title (default {DEFAULT_TITLE!r})")
+    parser.add_argument(
+        "results_dir",
+        metavar="RESULTS_DIR",
+        help="folder of results files (--summary-json), one per scenario",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="where to write report.md, report.html, junit.xml and the charts "
+        "(default: RESULTS_DIR)",
+    )
+    parser.add_argument(
+        "--title",
+        metavar="TEXT",
+        default=DEFAULT_TITLE,
+        help=f"report title (default {DEFAULT_TITLE!r})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

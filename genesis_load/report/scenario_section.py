@@ -22,11 +22,15 @@ __all__ = ["scenario_section"]
 
 def _model(run: Run, offered: fig.Offered) -> str:
     if offered.open_model:
-        return "open model (arrival rate): iterations were started on schedule, whatever the " \
-               "response times"
+        return (
+            "open model (arrival rate): iterations were started on schedule, whatever the "
+            "response times"
+        )
     vus = fig.peak_vus(run)
-    return f"closed model: {vus if vus is not None else 'an unknown number of'} VUs, each " \
-           "waiting for its response (and think time) before the next request"
+    return (
+        f"closed model: {vus if vus is not None else 'an unknown number of'} VUs, each "
+        "waiting for its response (and think time) before the next request"
+    )
 
 
 def _headline(run: Run) -> Tiles:
@@ -37,19 +41,27 @@ def _headline(run: Run) -> Tiles:
         judged = Tile("thresholds", "not judged", "warn")
     else:
         passed = sum(1 for t in run.thresholds if t.ok)
-        judged = Tile("thresholds", f"{passed}/{len(run.thresholds)} passed",
-                      "good" if passed == len(run.thresholds) else "bad")
-    return Tiles((
-        judged,
-        Tile("requests", f"{fig.request_count(run):,}"),
-        Tile("throughput", rps(fig.achieved_rps(run))),
-        Tile("failed", pct(share),
-             "bad" if share is not None and share >= fig.SUSTAINED_MAX_ERROR_SHARE else "plain"),
-        Tile("p50", ms(fig.latency_ms(run, "med"))),
-        Tile("p95", ms(fig.latency_ms(run, "p(95)"))),
-        Tile("p99", ms(fig.latency_ms(run, "p(99)"))),
-        *([Tile("p99 corrected", ms(corrected))] if corrected is not None else []),
-    ))
+        judged = Tile(
+            "thresholds",
+            f"{passed}/{len(run.thresholds)} passed",
+            "good" if passed == len(run.thresholds) else "bad",
+        )
+    return Tiles(
+        (
+            judged,
+            Tile("requests", f"{fig.request_count(run):,}"),
+            Tile("throughput", rps(fig.achieved_rps(run))),
+            Tile(
+                "failed",
+                pct(share),
+                "bad" if share is not None and share >= fig.SUSTAINED_MAX_ERROR_SHARE else "plain",
+            ),
+            Tile("p50", ms(fig.latency_ms(run, "med"))),
+            Tile("p95", ms(fig.latency_ms(run, "p(95)"))),
+            Tile("p99", ms(fig.latency_ms(run, "p(99)"))),
+            *([Tile("p99 corrected", ms(corrected))] if corrected is not None else []),
+        )
+    )
 
 
 def _key_figures(run: Run, offered: fig.Offered) -> Table:
@@ -58,8 +70,11 @@ def _key_figures(run: Run, offered: fig.Offered) -> Table:
     failed = run.stat("http_req_failed", "passes")
     rows: list[tuple[Cell, ...]] = [
         ("duration", f"{run.duration_s:,.1f} s"),
-        ("failed requests", pct(fig.error_share(run))
-         + (f" ({int(failed):,} of {count:,})" if failed is not None else "")),
+        (
+            "failed requests",
+            pct(fig.error_share(run))
+            + (f" ({int(failed):,} of {count:,})" if failed is not None else ""),
+        ),
         ("latency max", ms(fig.latency_ms(run, "max"))),
     ]
     corrected = fig.latency_ms(run, "max", "http_req_duration_corrected")
@@ -68,16 +83,25 @@ def _key_figures(run: Run, offered: fig.Offered) -> Table:
     checks = run.metrics.get("checks")
     if checks is not None:
         total = checks.values.get("passes", 0) + checks.values.get("fails", 0)
-        rows.append(("checks passed", f"{pct(checks.values.get('rate'))} "
-                     f"({int(checks.values.get('passes', 0)):,} of {int(total):,})"))
+        rows.append(
+            (
+                "checks passed",
+                f"{pct(checks.values.get('rate'))} "
+                f"({int(checks.values.get('passes', 0)):,} of {int(total):,})",
+            )
+        )
     if "cache_hit" in run.metrics:
         rows.append(("cache hit rate", pct(run.stat("cache_hit", "rate"))))
     for key in sorted(k for k in run.metrics if k.startswith("server_timing_") and "{" not in k):
         rows.append((Code(f"{key} p95"), ms(fig.latency_ms(run, "p(95)", key))))
     if offered.open_model:
         rows.append(("iterations offered", f"{offered.issued:,}"))
-        rows.append(("offered rate, avg / peak",
-                     f"{rps(offered.mean_per_s, 'it/s')} / {rps(offered.peak_per_s, 'it/s')}"))
+        rows.append(
+            (
+                "offered rate, avg / peak",
+                f"{rps(offered.mean_per_s, 'it/s')} / {rps(offered.peak_per_s, 'it/s')}",
+            )
+        )
         rows.append(("dropped iterations", f"{offered.dropped:,}"))
     lag = fig.latency_ms(run, "p(99)", "schedule_lag")
     if lag is not None:
@@ -92,13 +116,24 @@ def _endpoint_table(run: Run) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for e in sorted(run.endpoints, key=lambda e: -e.count):
         d = e.duration_ms
-        rows.append((
-            Code(e.name), ",".join(e.methods), f"{e.count:,}",
-            f"{e.failed_share * 100:.2f}%" + (f" ({e.failed:,})" if e.failed else ""),
-            f"{e.rps:,.1f}", ms(d.get("med")), ms(d.get("p(95)")), ms(d.get("p(99)")),
-        ))
-    return Table(("endpoint", "methods", "requests", "failed", "req/s", "p50", "p95", "p99"),
-                 tuple(rows), "llrrrrrr", "Requests by endpoint")
+        rows.append(
+            (
+                Code(e.name),
+                ",".join(e.methods),
+                f"{e.count:,}",
+                f"{e.failed_share * 100:.2f}%" + (f" ({e.failed:,})" if e.failed else ""),
+                f"{e.rps:,.1f}",
+                ms(d.get("med")),
+                ms(d.get("p(95)")),
+                ms(d.get("p(99)")),
+            )
+        )
+    return Table(
+        ("endpoint", "methods", "requests", "failed", "req/s", "p50", "p95", "p99"),
+        tuple(rows),
+        "llrrrrrr",
+        "Requests by endpoint",
+    )
 
 
 def _analysis_table(analysis: Mapping[str, object]) -> Table:
@@ -108,8 +143,12 @@ def _analysis_table(analysis: Mapping[str, object]) -> Table:
 
 def _thresholds_line(run: Run) -> Line:
     if not run.thresholds:
-        return Line("none declared: this scenario was not judged, so it proves nothing and "
-                    "keeps the verdict at NOT READY.", lead="Thresholds:", tone="warn")
+        return Line(
+            "none declared: this scenario was not judged, so it proves nothing and "
+            "keeps the verdict at NOT READY.",
+            lead="Thresholds:",
+            tone="warn",
+        )
     failed = sum(1 for t in run.thresholds if not t.ok)
     if failed:
         return Line(f"{failed} of {len(run.thresholds)} failed.", lead="Thresholds:", tone="bad")
@@ -120,15 +159,19 @@ def scenario_section(run: Run, charts: Sequence[Chart]) -> Section:
     """Run facts, headline tiles, figure tables, analysis, charts and stages of one run."""
     offered = fig.offered_load(run)
     blocks: list[Block] = [
-        Line(f"{when(run.start)} → {when(run.end)} ({run.duration_s:,.1f} s) against "
-             f"{run.host or 'an unknown host'}; {_model(run, offered)}"
-             + (f"; user classes {', '.join(run.user_classes)}" if run.user_classes else "")
-             + f". Source: {run.path.name}.", lead="Run:"),
+        Line(
+            f"{when(run.start)} → {when(run.end)} ({run.duration_s:,.1f} s) against "
+            f"{run.host or 'an unknown host'}; {_model(run, offered)}"
+            + (f"; user classes {', '.join(run.user_classes)}" if run.user_classes else "")
+            + f". Source: {run.path.name}.",
+            lead="Run:",
+        ),
         _thresholds_line(run),
     ]
     if run.aborted:
-        blocks.append(Line(f"aborted before its planned end: {run.aborted}.", lead="Run:",
-                           tone="bad"))
+        blocks.append(
+            Line(f"aborted before its planned end: {run.aborted}.", lead="Run:", tone="bad")
+        )
     if run.interrupted:
         blocks.append(Line("interrupted before its planned end.", lead="Run:", tone="bad"))
     blocks.append(_headline(run))

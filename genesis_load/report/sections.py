@@ -49,15 +49,19 @@ def _facts(runs: Sequence[Run]) -> tuple[tuple[str, str], ...]:
     load_s = sum(r.duration_s for r in runs)
     span = f"{when(starts[0])} → {when(ends[-1])}" if starts and ends else "unknown"
     tools = _joined(
-        [f"genesis-load {r.tool_version} · Locust {r.locust_version} · Python {r.python_version}"
-         for r in runs]
+        [
+            f"genesis-load {r.tool_version} · Locust {r.locust_version} · Python {r.python_version}"
+            for r in runs
+        ]
     )
     return (
         ("Runs", f"{span} ({len(runs)} scenarios, {load_s:,.1f} s of load in total)"),
         ("Scenarios", ", ".join(r.scenario for r in runs)),
         ("Tool", tools),
-        ("Target host" + ("s" if len({r.host for r in runs}) > 1 else ""),
-         _joined([r.host for r in runs])),
+        (
+            "Target host" + ("s" if len({r.host for r in runs}) > 1 else ""),
+            _joined([r.host for r in runs]),
+        ),
         ("Report generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
     )
 
@@ -68,12 +72,15 @@ def _facts(runs: Sequence[Run]) -> tuple[tuple[str, str], ...]:
 def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
     blocks: list[Block] = []
     if verdict.ready:
-        blocks.append(Line(
-            f"all {verdict.thresholds_total} thresholds of the {len(runs)} scenarios passed and "
-            "every run completed as planned. This proves the targets held at the load each "
-            "scenario offered, and nothing beyond it (see Scalability).",
-            lead="READY:", tone="good",
-        ))
+        blocks.append(
+            Line(
+                f"all {verdict.thresholds_total} thresholds of the {len(runs)} scenarios passed "
+                "and every run completed as planned. This proves the targets held at the load each "
+                "scenario offered, and nothing beyond it (see Scalability).",
+                lead="READY:",
+                tone="good",
+            )
+        )
     else:
         reasons = []
         if verdict.thresholds_failed:
@@ -90,23 +97,38 @@ def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
             (f.scenario, Code(f.metric), Code(f.expression), f.observed, Mark(False))
             for f in verdict.failures
         ]
-        rows += [(s, "(no thresholds)", NONE, NONE, Mark(None, "not judged"))
-                 for s in verdict.not_judged]
-        blocks.append(Table(("scenario", "metric", "expected", "observed", ""), tuple(rows),
-                            "lllrc", "What stands between this build and READY"))
+        rows += [
+            (s, "(no thresholds)", NONE, NONE, Mark(None, "not judged")) for s in verdict.not_judged
+        ]
+        blocks.append(
+            Table(
+                ("scenario", "metric", "expected", "observed", ""),
+                tuple(rows),
+                "lllrc",
+                "What stands between this build and READY",
+            )
+        )
         if verdict.not_judged:
             one = len(verdict.not_judged) == 1
-            blocks.append(Line(
-                f"{', '.join(verdict.not_judged)} declared no thresholds, so nothing was proven "
-                f"about {'it' if one else 'them'}: the measurements are shown, but a scenario "
-                "that is not judged makes the verdict NOT READY. Declare targets (e.g. "
-                "--threshold 'http_req_failed: rate<0.01') to have "
-                f"{'it' if one else 'them'} judged.",
-                lead="Not judged:", tone="warn",
-            ))
+            blocks.append(
+                Line(
+                    f"{', '.join(verdict.not_judged)} declared no thresholds, so nothing was "
+                    f"proven about {'it' if one else 'them'}: the measurements are shown, but a scenario "
+                    "that is not judged makes the verdict NOT READY. Declare targets (e.g. "
+                    "--threshold 'http_req_failed: rate<0.01') to have "
+                    f"{'it' if one else 'them'} judged.",
+                    lead="Not judged:",
+                    tone="warn",
+                )
+            )
     if verdict.caveats:
-        blocks.append(Line("these do not change the verdict, but weaken what it rests on.",
-                           lead="Caveats:", tone="warn"))
+        blocks.append(
+            Line(
+                "these do not change the verdict, but weaken what it rests on.",
+                lead="Caveats:",
+                tone="warn",
+            )
+        )
         blocks.append(Bullets(tuple(Line(c) for c in verdict.caveats), tone="warn"))
     return tuple(blocks)
 
@@ -118,8 +140,9 @@ def _targets(runs: Sequence[Run]) -> Section:
     rows: list[tuple[Cell, ...]] = []
     for run in runs:
         if not run.thresholds:
-            rows.append((Code("(none declared)"), NONE, NONE, run.scenario,
-                         Mark(None, "not judged")))
+            rows.append(
+                (Code("(none declared)"), NONE, NONE, run.scenario, Mark(None, "not judged"))
+            )
         for t in run.thresholds:
             scope = []
             if t.stage:
@@ -129,11 +152,14 @@ def _targets(runs: Sequence[Run]) -> Section:
             if t.aborted_run:
                 scope.append("aborted the run")
             target = t.expression + (f" ({', '.join(scope)})" if scope else "")
-            rows.append((Code(t.metric), Code(target), format_observed(run, t), run.scenario,
-                         Mark(t.ok)))
+            rows.append(
+                (Code(t.metric), Code(target), format_observed(run, t), run.scenario, Mark(t.ok))
+            )
     blocks: tuple[Block, ...] = (
-        Line("One row per declared threshold, as judged on the run's exact HDR aggregates. "
-             "A threshold whose selector matched no data fails (\"no data\")."),
+        Line(
+            "One row per declared threshold, as judged on the run's exact HDR aggregates. "
+            'A threshold whose selector matched no data fails ("no data").'
+        ),
         Table(("metric", "target", "achieved", "scenario", "status"), tuple(rows), "llrlc"),
     )
     return Section("Performance targets", "targets", blocks)
@@ -151,23 +177,40 @@ def _resources(runs: Sequence[Run]) -> Section:
     blocks: list[Block] = []
     with_resources = [r for r in runs if _target_resources(r)]
     if not with_resources:
-        blocks.append(Line(
-            "no target resource samples were recorded (no \"resources\" in the results), so "
-            "this report says nothing about the target's memory, CPU or connections.",
-            lead="Target resources:", tone="warn",
-        ))
+        blocks.append(
+            Line(
+                'no target resource samples were recorded (no "resources" in the results), so '
+                "this report says nothing about the target's memory, CPU or connections.",
+                lead="Target resources:",
+                tone="warn",
+            )
+        )
     for run in with_resources:
         series = resource_series(_target_resources(run))
         if not series:
-            blocks.append(Line("present but holds no numeric series.",
-                               lead=f"Target resources ({run.scenario}):"))
+            blocks.append(
+                Line(
+                    "present but holds no numeric series.",
+                    lead=f"Target resources ({run.scenario}):",
+                )
+            )
             continue
-        blocks.append(Table(
-            ("series", "samples", "average", "peak"),
-            tuple((Code(s.name), f"{s.samples:,}", format_generic(s.name, s.avg),
-                   format_generic(s.name, s.peak)) for s in series),
-            "lrrr", f"Target resources during {run.scenario}",
-        ))
+        blocks.append(
+            Table(
+                ("series", "samples", "average", "peak"),
+                tuple(
+                    (
+                        Code(s.name),
+                        f"{s.samples:,}",
+                        format_generic(s.name, s.avg),
+                        format_generic(s.name, s.peak),
+                    )
+                    for s in series
+                ),
+                "lrrr",
+                f"Target resources during {run.scenario}",
+            )
+        )
     rows: list[tuple[Cell, ...]] = []
     for run in runs:
         cpu = run.loadgen_cpu_percent
@@ -177,12 +220,21 @@ def _resources(runs: Sequence[Run]) -> Section:
             rows.append((run.scenario, f"{cpu:.0f}%", Mark(False, "untrustworthy (> 90%)")))
         else:
             rows.append((run.scenario, f"{cpu:.0f}%", Mark(True, "ok")))
-    blocks.append(Table(("scenario", "load generator CPU (avg of one core)", "trustworthy"),
-                        tuple(rows), "lrc", "Load generator"))
-    blocks.append(Line(
-        "above ~90% of a core the generator delays its own requests and timers, so latencies "
-        "and rates measured in that run are not the target's.", lead="Why it matters:",
-    ))
+    blocks.append(
+        Table(
+            ("scenario", "load generator CPU (avg of one core)", "trustworthy"),
+            tuple(rows),
+            "lrc",
+            "Load generator",
+        )
+    )
+    blocks.append(
+        Line(
+            "above ~90% of a core the generator delays its own requests and timers, so latencies "
+            "and rates measured in that run are not the target's.",
+            lead="Why it matters:",
+        )
+    )
     warnings = [Line(w, lead=f"{r.scenario}:") for r in runs for w in r.warnings]
     if warnings:
         blocks.append(Line("recorded by the runs:", lead="Warnings", tone="warn"))
@@ -192,11 +244,17 @@ def _resources(runs: Sequence[Run]) -> Section:
 
 def _footer(runs: Sequence[Run]) -> tuple[Line, ...]:
     return (
-        Line("nearest-rank values of exact HDR histograms (3 significant figures: never below "
-             "the true sample, at most 0.1% above it); p50 is the median.", lead="Percentiles:"),
-        Line("achieved = requests ÷ run duration (ramps included); failed = share of requests "
-             "Locust counted as failures; corrected latency adds each iteration's schedule lag "
-             "(coordinated omission).", lead="Definitions:"),
+        Line(
+            "nearest-rank values of exact HDR histograms (3 significant figures: never below "
+            "the true sample, at most 0.1% above it); p50 is the median.",
+            lead="Percentiles:",
+        ),
+        Line(
+            "achieved = requests ÷ run duration (ramps included); failed = share of requests "
+            "Locust counted as failures; corrected latency adds each iteration's schedule lag "
+            "(coordinated omission).",
+            lead="Definitions:",
+        ),
         Line(", ".join(r.path.name for r in runs) + ".", lead="Results files:"),
     )
 
@@ -210,12 +268,16 @@ def build_document(
     """The whole report for ``runs`` (in order), judged by ``verdict``, with their charts."""
     sections = (
         _targets(runs),
-        Section("Scenarios", "scenarios", (), tuple(
-            scenario_section(r, charts.get(r.scenario, ())) for r in runs
-        )),
+        Section(
+            "Scenarios",
+            "scenarios",
+            (),
+            tuple(scenario_section(r, charts.get(r.scenario, ())) for r in runs),
+        ),
         error_handling_section(runs),
         _resources(runs),
         scalability_section(runs),
     )
-    return Document(title, _facts(runs), verdict, _verdict_blocks(verdict, runs), sections,
-                    _footer(runs))
+    return Document(
+        title, _facts(runs), verdict, _verdict_blocks(verdict, runs), sections, _footer(runs)
+    )

@@ -40,8 +40,17 @@ from ..thresholds.spec import collect_thresholds
 
 __all__ = ["PROFILE_DIRS", "Profile", "find_profile", "load_profile", "parse_profile"]
 
-_TOP = {"description", "host", "scenarios", "rate_factor", "time_factor", "target",
-        "thresholds", "monitor", "analysis"}
+_TOP = {
+    "description",
+    "host",
+    "scenarios",
+    "rate_factor",
+    "time_factor",
+    "target",
+    "thresholds",
+    "monitor",
+    "analysis",
+}
 _TABLES: dict[str, set[str]] = {
     "target": {"args"},
     "monitor": {"enabled", "interval_s"},
@@ -108,8 +117,16 @@ def load_profile(name_or_path: str, known_scenarios: Sequence[str] = ()) -> Prof
     return parse_profile(data, str(path), known_scenarios)
 
 
-def _number(data: Mapping[str, Any], key: str, where: str, problems: list[str],
-            default: float, low: float, high: float, low_open: bool = True) -> float:
+def _number(
+    data: Mapping[str, Any],
+    key: str,
+    where: str,
+    problems: list[str],
+    default: float,
+    low: float,
+    high: float,
+    low_open: bool = True,
+) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         problems.append(f"{where}: {key}: expected a number, got {value!r}")
@@ -125,10 +142,10 @@ def _host_problem(host: Any) -> str | None:
     if host == "demo":
         return None
     if not isinstance(host, str):
-        return f"expected \"demo\" or a URL, got {host!r}"
+        return f'expected "demo" or a URL, got {host!r}'
     parts = urlsplit(host)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"expected \"demo\" or an http(s) URL like http://127.0.0.1:8080, got {host!r}"
+        return f'expected "demo" or an http(s) URL like http://127.0.0.1:8080, got {host!r}'
     return None
 
 
@@ -145,8 +162,11 @@ def parse_profile(
         if not isinstance(value, Mapping):
             problems.append(f"{where}: [{table}]: expected a table")
             continue
-        problems += [f"{where}: {table}.{k}: unknown key (expected {', '.join(sorted(keys))})"
-                     for k in value if k not in keys]
+        problems += [
+            f"{where}: {table}.{k}: unknown key (expected {', '.join(sorted(keys))})"
+            for k in value
+            if k not in keys
+        ]
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(f"{where}: description: expected a string")
@@ -164,8 +184,10 @@ def parse_profile(
     elif known_scenarios:
         for s in scenarios:
             if s not in known_scenarios:
-                problems.append(f"{where}: scenarios: unknown scenario {s!r} "
-                                f"(known: {', '.join(known_scenarios)})")
+                problems.append(
+                    f"{where}: scenarios: unknown scenario {s!r} "
+                    f"(known: {', '.join(known_scenarios)})"
+                )
     rate = _number(data, "rate_factor", where, problems, 1.0, 0, 100)
     time_f = _number(data, "time_factor", where, problems, 1.0, 0, 100)
     target = data.get("target", {}) if isinstance(data.get("target", {}), Mapping) else {}
@@ -174,7 +196,7 @@ def parse_profile(
         problems.append(f"{where}: target.args: expected a list of strings")
         args = []
     if args and host != "demo":
-        problems.append(f"{where}: target.args: only used with host = \"demo\"")
+        problems.append(f'{where}: target.args: only used with host = "demo"')
     thresholds = data.get("thresholds", {})
     if isinstance(thresholds, Mapping):
         _, bad = collect_thresholds(thresholds, f"{where}: thresholds")
@@ -190,8 +212,9 @@ def parse_profile(
     interval = _number(mon, "interval_s", f"{where}: monitor", problems, 1.0, 0.05, 60)
     ana = data.get("analysis", {}) if isinstance(data.get("analysis", {}), Mapping) else {}
     p95 = _number(ana, "breaking_p95_ms", f"{where}: analysis", problems, 500.0, 0, 3.6e6)
-    err = _number(ana, "breaking_error_rate", f"{where}: analysis", problems, 0.01, 0, 1,
-                  low_open=False)
+    err = _number(
+        ana, "breaking_error_rate", f"{where}: analysis", problems, 0.01, 0, 1, low_open=False
+    )
     sustain = _number(ana, "sustain_s", f"{where}: analysis", problems, 5.0, 0, 3600)
     if problems:
         raise ConfigError(problems)

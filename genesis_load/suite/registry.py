@@ -29,7 +29,11 @@ SUITE: dict[str, SuiteScenario] = {
         SuiteScenario("stress", "stress", "stress", "a rising rate, to find the breaking point"),
         SuiteScenario("spike", "spike", "spike", "a sudden 15x surge and the recovery after it"),
         SuiteScenario("soak", "soak", "soak", "a long steady run, for leaks and drift"),
-        SuiteScenario("benchmarks", "benchmarks", "benchmarks",
-                      "the mixed REST/cache workload, per-endpoint figures"),
+        SuiteScenario(
+            "benchmarks",
+            "benchmarks",
+            "benchmarks",
+            "the mixed REST/cache workload, per-endpoint figures",
+        ),
     )
 }

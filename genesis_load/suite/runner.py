@@ -47,8 +47,9 @@ class ScenarioOutcome:
 
 def planned_seconds(name: str, profile: Profile) -> float:
     """The scheduled length of a suite scenario under a profile's time factor."""
-    scenario = preset(SUITE[name].preset, time_factor=profile.time_factor,
-                      rate_factor=profile.rate_factor)
+    scenario = preset(
+        SUITE[name].preset, time_factor=profile.time_factor, rate_factor=profile.rate_factor
+    )
     return scenario.duration_s
 
 
@@ -65,8 +66,10 @@ def check_host(url: str, timeout_s: float = 3.0) -> None:
 
 def _check_out_dir(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ConfigError(f"results folder {str(out)!r} exists and is not empty: "
-                          "give a new --out folder so runs never mix")
+        raise ConfigError(
+            f"results folder {str(out)!r} exists and is not empty: "
+            "give a new --out folder so runs never mix"
+        )
 
 
 def _live(status_file: Path) -> str:
@@ -76,12 +79,22 @@ def _live(status_file: Path) -> str:
         return "starting"
     p95 = s.get("p95_ms")
     p95_text = f"{p95:.1f} ms" if isinstance(p95, int | float) else "-"
-    return (f"{s.get('rps', 0):7.1f} req/s  p95 {p95_text:>9}  "
-            f"errors {s.get('error_rate', 0):.2%}  VUs {s.get('vus', 0):.0f}")
+    return (
+        f"{s.get('rps', 0):7.1f} req/s  p95 {p95_text:>9}  "
+        f"errors {s.get('error_rate', 0):.2%}  VUs {s.get('vus', 0):.0f}"
+    )
 
 
-def _run_one(name: str, index: int, total: int, profile: Profile, host: str, out: Path,
-             progress: Progress, monitor: Sequence[str]) -> ScenarioOutcome:
+def _run_one(
+    name: str,
+    index: int,
+    total: int,
+    profile: Profile,
+    host: str,
+    out: Path,
+    progress: Progress,
+    monitor: Sequence[str],
+) -> ScenarioOutcome:
     results = out / f"{name}.json"
     status = out / f".{name}.live.json"
     planned = planned_seconds(name, profile)
@@ -123,8 +136,9 @@ def run_suite(
 ) -> int:
     """Run the scenarios in order and write the report; returns the exit code."""
     console = console or Console()
-    problems = [f"unknown scenario {s!r} (known: {', '.join(SUITE)})"
-                for s in scenarios if s not in SUITE]
+    problems = [
+        f"unknown scenario {s!r} (known: {', '.join(SUITE)})" for s in scenarios if s not in SUITE
+    ]
     if problems:
         raise ConfigError(problems)
     _check_out_dir(out)
@@ -132,8 +146,10 @@ def run_suite(
     if host != "demo":
         check_host(host)
     out.mkdir(parents=True, exist_ok=True)
-    console.print(f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
-                  f"{len(scenarios)} scenarios, results in {out}")
+    console.print(
+        f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
+        f"{len(scenarios)} scenarios, results in {out}"
+    )
     target = None
     monitor: list[str] = []
     if host == "demo":
@@ -183,4 +199,3 @@ def _finish(outcomes: Sequence[ScenarioOutcome], out: Path, console: Console) ->
     if codes != {0} or files.verdict.exit_code != 0:
         return EXIT_THRESHOLDS_FAILED
     return 0
-

@@ -33,9 +33,7 @@ _D = TargetConfig()
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add every target option (defaults from TargetConfig) to ``parser``."""
     g = parser.add_argument_group("server")
-    g.add_argument(
-        "--host", default=_D.host, help="loopback address to bind (default 127.0.0.1)"
-    )
+    g.add_argument("--host", default=_D.host, help="loopback address to bind (default 127.0.0.1)")
     g.add_argument("--port", type=int, default=_D.port, help="TCP port; 0 = any free port")
     g.add_argument("--seed", type=int, default=_D.seed, help="dataset and fault RNG seed")
     g.add_argument(

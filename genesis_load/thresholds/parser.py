@@ -78,8 +78,9 @@ def parse_expression(text: str) -> Expression:
     pos = _skip(text, 0)
     m = _NAME.match(text, pos)
     if not m:
-        raise ExpressionError(text, pos, "expected an aggregation (avg, min, max, med, "
-                              "count, rate, value or p(N))")
+        raise ExpressionError(
+            text, pos, "expected an aggregation (avg, min, max, med, count, rate, value or p(N))"
+        )
     word = m.group()
     percentile: float | None = None
     if word == "p":

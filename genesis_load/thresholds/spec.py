@@ -53,8 +53,14 @@ DYNAMIC_METRIC_PREFIXES: dict[str, Metric] = {
     "server_timing_": Metric("server_timing_x", "trend", "time"),
 }
 
-_OPTION_KEYS = {"threshold", "abortOnFail", "delayAbortEval", "abortWhenFailingFor", "stage",
-                "window"}
+_OPTION_KEYS = {
+    "threshold",
+    "abortOnFail",
+    "delayAbortEval",
+    "abortWhenFailingFor",
+    "stage",
+    "window",
+}
 
 
 @dataclass(frozen=True)
@@ -134,9 +140,7 @@ def _duration(value: Any, where: str, problems: list[str]) -> float | None:
     return None
 
 
-def _one(
-    selector: Selector, raw: Any, where: str, problems: list[str]
-) -> Threshold | None:
+def _one(selector: Selector, raw: Any, where: str, problems: list[str]) -> Threshold | None:
     if isinstance(raw, str):
         raw = {"threshold": raw}
     if not isinstance(raw, Mapping):
@@ -163,8 +167,7 @@ def _one(
     delay = _duration(raw.get("delayAbortEval", 0), f"{where}.delayAbortEval", problems)
     sustained = None
     if "abortWhenFailingFor" in raw:
-        sustained = _duration(raw["abortWhenFailingFor"], f"{where}.abortWhenFailingFor",
-                              problems)
+        sustained = _duration(raw["abortWhenFailingFor"], f"{where}.abortWhenFailingFor", problems)
         if not abort:
             problems.append(f"{where}.abortWhenFailingFor: needs abortOnFail = true")
     stage = raw.get("stage")

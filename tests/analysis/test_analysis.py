@@ -9,8 +9,9 @@ from genesis_load.metrics.metric import BUILTIN_METRICS
 OFFERED = BUILTIN_METRICS["offered_iterations"]
 
 
-def _second(c: Collector, t: int, rps: int, latency_ms: float, errors: int = 0,
-            shed: int = 0) -> None:
+def _second(
+    c: Collector, t: int, rps: int, latency_ms: float, errors: int = 0, shed: int = 0
+) -> None:
     c.record(OFFERED, rps)
     for i in range(rps):
         if i < shed:

@@ -30,8 +30,13 @@ def test_two_workers_together_send_the_configured_rate_exactly_once(
 ) -> None:
     log = tmp_path / "access.log"
     target = start_target("--access-log", str(log))
-    cfg = {"executor": "constant-arrival-rate", "rate": 200, "duration": "5s",
-           "preAllocatedVUs": 10, "maxVUs": 40}
+    cfg = {
+        "executor": "constant-arrival-rate",
+        "rate": 200,
+        "duration": "5s",
+        "preAllocatedVUs": 10,
+        "maxVUs": 40,
+    }
     env = {**os.environ, "ARRIVAL_JSON": json.dumps(cfg)}
     port = _free_port()
     out = tmp_path / "r.json"
@@ -45,9 +50,23 @@ def test_two_workers_together_send_the_configured_rate_exactly_once(
     )  # fmt: skip
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "locust", "-f", locustfile, "--worker",
-             "--master-host", "127.0.0.1", "--master-port", str(port), "--loglevel", "WARNING"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                locustfile,
+                "--worker",
+                "--master-host",
+                "127.0.0.1",
+                "--master-port",
+                str(port),
+                "--loglevel",
+                "WARNING",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(2)
     ]

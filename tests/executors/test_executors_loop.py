@@ -24,8 +24,12 @@ class FakeClock:
 def test_tickets_are_issued_at_their_intended_times_without_drift() -> None:
     clock = FakeClock()
     issued: list[Ticket] = []
-    loop = ArrivalLoop(ConstantPacer(4, duration_s=2.0), lambda t: issued.append(t) or True,
-                       clock=clock, sleep=clock.sleep)
+    loop = ArrivalLoop(
+        ConstantPacer(4, duration_s=2.0),
+        lambda t: issued.append(t) or True,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     loop.run(start_s=1000.0)
     assert [t.intended_s - 1000.0 for t in issued] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
     assert (loop.issued, loop.started, loop.dropped, loop.finished) == (8, 8, 0, True)
@@ -55,8 +59,13 @@ def test_dropped_equals_planned_minus_started_exactly(free_every: int) -> None:
     clock = FakeClock()
     drops: list[int] = []
     pacer = StagesPacer(50, [Stage(10, 1000), Stage(5, 0)])
-    loop = ArrivalLoop(pacer, lambda t: t.n % free_every == 0, lambda t: drops.append(t.n),
-                       clock=clock, sleep=clock.sleep)
+    loop = ArrivalLoop(
+        pacer,
+        lambda t: t.n % free_every == 0,
+        lambda t: drops.append(t.n),
+        clock=clock,
+        sleep=clock.sleep,
+    )
     loop.run(1000.0)
     planned = pacer.planned_hits()
     assert planned == loop.issued

@@ -19,18 +19,39 @@ def test_open_and_closed_scenarios_run_together_each_exactly_as_planned(
 ) -> None:
     target = start_target("--latency-ms", "5")
     scenarios = {
-        "arrivals": {"executor": "constant-arrival-rate", "rate": 50, "duration": "4s",
-                     "preAllocatedVUs": 5, "maxVUs": 20},
-        "pervu": {"executor": "per-vu-iterations", "vus": 3, "iterations": 10,
-                  "maxDuration": "30s"},
-        "shared": {"executor": "shared-iterations", "vus": 4, "iterations": 25,
-                   "maxDuration": "30s"},
+        "arrivals": {
+            "executor": "constant-arrival-rate",
+            "rate": 50,
+            "duration": "4s",
+            "preAllocatedVUs": 5,
+            "maxVUs": 20,
+        },
+        "pervu": {
+            "executor": "per-vu-iterations",
+            "vus": 3,
+            "iterations": 10,
+            "maxDuration": "30s",
+        },
+        "shared": {
+            "executor": "shared-iterations",
+            "vus": 4,
+            "iterations": 25,
+            "maxDuration": "30s",
+        },
         "steady": {"executor": "constant-vus", "vus": 2, "duration": "3s"},
-        "ramp": {"executor": "ramping-vus", "startVUs": 0,
-                 "stages": [{"duration": "2s", "target": 4}, {"duration": "2s", "target": 0}]},
+        "ramp": {
+            "executor": "ramping-vus",
+            "startVUs": 0,
+            "stages": [{"duration": "2s", "target": 4}, {"duration": "2s", "target": 0}],
+        },
     }
-    paths = {"arrivals": "/health", "pervu": "/api/v1/plans", "shared": "/api/v1/agents",
-             "steady": "/api/v1/users", "ramp": "/api/v1/workouts"}
+    paths = {
+        "arrivals": "/health",
+        "pervu": "/api/v1/plans",
+        "shared": "/api/v1/agents",
+        "steady": "/api/v1/users",
+        "ramp": "/api/v1/workouts",
+    }
     out = tmp_path / "r.json"
     proc = run_locust(
         "mixed.py", target.base_url, "--summary-json", str(out), run_time="60s", users=1,
@@ -52,16 +73,25 @@ def test_open_and_closed_scenarios_run_together_each_exactly_as_planned(
 def test_bad_scenarios_are_all_reported_before_any_load(target: TargetProcess) -> None:
     before = sum(server_counts(target.metrics_text()).values())
     scenarios = {
-        "a": {"executor": "constant-arrival-rate", "rate": -1, "duration": "1s",
-              "preAllocatedVUs": 5, "maxVUs": 2},
+        "a": {
+            "executor": "constant-arrival-rate",
+            "rate": -1,
+            "duration": "1s",
+            "preAllocatedVUs": 5,
+            "maxVUs": 2,
+        },
         "b": {"executor": "ramping-vus", "stages": [{"target": 3}]},
         "c": {"executor": "teleport"},
     }
-    proc = run_locust("mixed.py", target.base_url, run_time="10s",
-                      env={"SCENARIOS_JSON": json.dumps(scenarios)})
+    proc = run_locust(
+        "mixed.py", target.base_url, run_time="10s", env={"SCENARIOS_JSON": json.dumps(scenarios)}
+    )
     assert proc.returncode != 0
-    for fragment in ("SCENARIOS_JSON.a.rate", "SCENARIOS_JSON.a.maxVUs",
-                     "SCENARIOS_JSON.b.stages[0].duration: missing",
-                     "SCENARIOS_JSON.c.executor: unknown executor 'teleport'"):
+    for fragment in (
+        "SCENARIOS_JSON.a.rate",
+        "SCENARIOS_JSON.a.maxVUs",
+        "SCENARIOS_JSON.b.stages[0].duration: missing",
+        "SCENARIOS_JSON.c.executor: unknown executor 'teleport'",
+    ):
         assert fragment in proc.stderr, fragment
     assert sum(server_counts(target.metrics_text()).values()) == before

@@ -24,9 +24,7 @@ def _arrivals_ns(log: Path, path: str = "/health") -> list[int]:
     return sorted(int(r[0]) for r in rows if len(r) >= 5 and r[2] == path)
 
 
-def _open_run(
-    target: TargetProcess, tmp: Path, cfg: dict[str, Any], *args: str
-) -> dict[str, Any]:
+def _open_run(target: TargetProcess, tmp: Path, cfg: dict[str, Any], *args: str) -> dict[str, Any]:
     out = tmp / "r.json"
     proc = run_locust(
         "arrival.py", target.base_url, "--summary-json", str(out), *args,
@@ -47,8 +45,17 @@ def test_constant_500_per_second_for_30_s_holds_at_the_server(
 ) -> None:
     log = tmp_path / "access.log"
     target = start_target("--access-log", str(log))
-    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 500,
-                                       "duration": "30s", "preAllocatedVUs": 30, "maxVUs": 200})
+    doc = _open_run(
+        target,
+        tmp_path,
+        {
+            "executor": "constant-arrival-rate",
+            "rate": 500,
+            "duration": "30s",
+            "preAllocatedVUs": 30,
+            "maxVUs": 200,
+        },
+    )
     arrivals = _arrivals_ns(log)
     dropped = doc["metrics"].get("dropped_iterations", {}).get("values", {}).get("count", 0)
     assert dropped <= 75  # 0.5%, only if this shared machine stalls the generator
@@ -68,8 +75,17 @@ def test_arrivals_at_1000_per_second_are_spread_evenly(
 ) -> None:
     log = tmp_path / "access.log"
     target = start_target("--access-log", str(log))
-    _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 1000,
-                                 "duration": "8s", "preAllocatedVUs": 40, "maxVUs": 200})
+    _open_run(
+        target,
+        tmp_path,
+        {
+            "executor": "constant-arrival-rate",
+            "rate": 1000,
+            "duration": "8s",
+            "preAllocatedVUs": 40,
+            "maxVUs": 200,
+        },
+    )
     arrivals = _arrivals_ns(log)
     bins = Counter((a - arrivals[0]) // 10_000_000 for a in arrivals)
     n_bins = (arrivals[-1] - arrivals[0]) // 10_000_000 + 1
@@ -85,9 +101,17 @@ def test_a_ramp_from_50_to_1000_follows_the_plan_in_every_5_s_window(
 ) -> None:
     log = tmp_path / "access.log"
     target = start_target("--access-log", str(log))
-    doc = _open_run(target, tmp_path, {"executor": "ramping-arrival-rate", "startRate": 50,
-                                       "stages": [{"duration": "20s", "target": 1000}],
-                                       "preAllocatedVUs": 40, "maxVUs": 300})
+    doc = _open_run(
+        target,
+        tmp_path,
+        {
+            "executor": "ramping-arrival-rate",
+            "startRate": 50,
+            "stages": [{"duration": "20s", "target": 1000}],
+            "preAllocatedVUs": 40,
+            "maxVUs": 300,
+        },
+    )
     arrivals = _arrivals_ns(log)
     plan = StagesPacer(50, [Stage(20, 1000)])
     dropped = doc["metrics"].get("dropped_iterations", {}).get("values", {}).get("count", 0)
@@ -105,8 +129,17 @@ def test_too_few_vus_drop_exactly_the_iterations_that_did_not_start(
 ) -> None:
     log = tmp_path / "access.log"
     target = start_target("--access-log", str(log), "--latency-ms", "50")
-    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 400,
-                                       "duration": "5s", "preAllocatedVUs": 5, "maxVUs": 5})
+    doc = _open_run(
+        target,
+        tmp_path,
+        {
+            "executor": "constant-arrival-rate",
+            "rate": 400,
+            "duration": "5s",
+            "preAllocatedVUs": 5,
+            "maxVUs": 5,
+        },
+    )
     served = len(_arrivals_ns(log))
     started = _values(doc, "iterations")["count"]
     dropped = _values(doc, "dropped_iterations")["count"]
@@ -131,9 +164,17 @@ def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_m
     stall = {"stall": {"start_in_s": 4, "duration_s": 1}}
     target = start_target()
     target.set_faults(stall)
-    doc = _open_run(target, tmp_path, {"executor": "constant-arrival-rate", "rate": 200,
-                                       "duration": "10s", "preAllocatedVUs": 260,
-                                       "maxVUs": 400})
+    doc = _open_run(
+        target,
+        tmp_path,
+        {
+            "executor": "constant-arrival-rate",
+            "rate": 200,
+            "duration": "10s",
+            "preAllocatedVUs": 260,
+            "maxVUs": 400,
+        },
+    )
     assert "dropped_iterations" not in doc["metrics"]
     base_ms = _values(doc, "http_req_duration")["med"]
     analytic = _analytic_p99_ms(200, 10, 1.0, base_ms)
@@ -143,8 +184,15 @@ def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_m
     closed_target = start_target()
     closed_target.set_faults(stall)
     out = tmp_path / "closed.json"
-    proc = run_locust("closed.py", closed_target.base_url, "--summary-json", str(out),
-                      run_time="10s", users=10, env={"PER_USER_RPS": "20"})
+    proc = run_locust(
+        "closed.py",
+        closed_target.base_url,
+        "--summary-json",
+        str(out),
+        run_time="10s",
+        users=10,
+        env={"PER_USER_RPS": "20"},
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     closed = json.loads(out.read_text())["metrics"]["http_req_duration"]["values"]
     assert closed["max"] >= 500, "the closed users did see the stall"
@@ -157,8 +205,9 @@ def test_paced_closed_users_get_hdr_correction_for_a_stall(
     target = start_target()
     target.set_faults({"stall": {"start_in_s": 3, "duration_s": 1}})
     out = tmp_path / "paced.json"
-    proc = run_locust("paced.py", target.base_url, "--summary-json", str(out), run_time="8s",
-                      users=5)
+    proc = run_locust(
+        "paced.py", target.base_url, "--summary-json", str(out), run_time="8s", users=5
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     m = json.loads(out.read_text())["metrics"]
     raw, corrected = m["http_req_duration"]["values"], m["http_req_duration_corrected"]["values"]

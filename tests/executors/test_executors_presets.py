@@ -17,8 +17,13 @@ from genesis_load.executors import preset, preset_from_env
         ("soak", 1800, 180_000),
         ("benchmarks", 1500, 150_000),
     ],
-    ids=["baseline 100/s x 5 min", "stress 50 -> 1000/s over 15 min",
-         "spike 100 -> 1500 -> 100/s in 8 min", "soak 100/s x 30 min", "benchmarks 25 min"],
+    ids=[
+        "baseline 100/s x 5 min",
+        "stress 50 -> 1000/s over 15 min",
+        "spike 100 -> 1500 -> 100/s in 8 min",
+        "soak 100/s x 30 min",
+        "benchmarks 25 min",
+    ],
 )
 def test_seed_schedules(name: str, seconds: float, hits: int) -> None:
     s = preset(name)
@@ -28,8 +33,13 @@ def test_seed_schedules(name: str, seconds: float, hits: int) -> None:
 
 def test_spike_stages_and_scaling() -> None:
     s = preset("spike", rate_factor=0.5, time_factor=0.1)
-    expected = {"warm": (0, 12), "surge": (12, 12.5), "spike": (12.5, 24.5),
-                "drop": (24.5, 25), "recovery": (25, 48)}
+    expected = {
+        "warm": (0, 12),
+        "surge": (12, 12.5),
+        "spike": (12.5, 24.5),
+        "drop": (24.5, 25),
+        "recovery": (25, 48),
+    }
     windows = s.stage_windows()
     assert list(windows) == list(expected)
     for name, window in expected.items():

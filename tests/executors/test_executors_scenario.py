@@ -9,10 +9,20 @@ from genesis_load.executors import scenario_from_config
 def test_a_ramping_scenario_with_named_stages() -> None:
     s = scenario_from_config(
         "spike",
-        {"executor": "ramping-arrival-rate", "startRate": 100, "preAllocatedVUs": 50,
-         "maxVUs": 500, "startTime": "10s", "tags": {"team": "core"}, "dropPolicy": "late",
-         "stages": [{"duration": "1m", "target": 100}, {"duration": "10s", "target": 1500},
-                    {"duration": "2m", "target": 1500}]},
+        {
+            "executor": "ramping-arrival-rate",
+            "startRate": 100,
+            "preAllocatedVUs": 50,
+            "maxVUs": 500,
+            "startTime": "10s",
+            "tags": {"team": "core"},
+            "dropPolicy": "late",
+            "stages": [
+                {"duration": "1m", "target": 100},
+                {"duration": "10s", "target": 1500},
+                {"duration": "2m", "target": 1500},
+            ],
+        },
         "profiles/local.toml: scenarios",
         stage_names=["warm", "surge", "hold"],
     )
@@ -25,25 +35,44 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as err:
         scenario_from_config(
             "bad",
-            {"executor": "ramping-arrival-rate", "startRate": -5, "preAllocatedVUs": 50,
-             "maxVUs": 10, "stages": [{"target": 100}], "dropPolicy": "sometimes",
-             "gracefulStop": "soon"},
+            {
+                "executor": "ramping-arrival-rate",
+                "startRate": -5,
+                "preAllocatedVUs": 50,
+                "maxVUs": 10,
+                "stages": [{"target": 100}],
+                "dropPolicy": "sometimes",
+                "gracefulStop": "soon",
+            },
             "profiles/ci.toml: scenarios",
         )
     text = str(err.value)
-    for fragment in ("scenarios.bad.startRate", "scenarios.bad.stages[0].duration",
-                     "maxVUs: must be >= preAllocatedVUs (50), got 10", "dropPolicy",
-                     "gracefulStop"):
+    for fragment in (
+        "scenarios.bad.startRate",
+        "scenarios.bad.stages[0].duration",
+        "maxVUs: must be >= preAllocatedVUs (50), got 10",
+        "dropPolicy",
+        "gracefulStop",
+    ):
         assert fragment in text, fragment
 
 
 @pytest.mark.parametrize(
     ("cfg", "fragment"),
     [
-        ({"executor": "constant-arrival-rate", "rate": 0, "duration": "1s",
-          "preAllocatedVUs": 1}, "rate"),
-        ({"executor": "constant-arrival-rate", "rate": 10, "duration": "1s"},
-         "preAllocatedVUs: must be a whole number >= 1"),
+        (
+            {
+                "executor": "constant-arrival-rate",
+                "rate": 0,
+                "duration": "1s",
+                "preAllocatedVUs": 1,
+            },
+            "rate",
+        ),
+        (
+            {"executor": "constant-arrival-rate", "rate": 10, "duration": "1s"},
+            "preAllocatedVUs: must be a whole number >= 1",
+        ),
         ({"executor": "warp-speed", "preAllocatedVUs": 1}, "executor"),
         ({"executor": "ramping-arrival-rate", "stages": [], "preAllocatedVUs": 1}, "stages"),
     ],

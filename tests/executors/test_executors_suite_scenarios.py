@@ -76,7 +76,8 @@ def test_an_arrival_user_with_extra_tasks_is_refused() -> None:
         "    @task\n"
         "    def extra(self): pass\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode != 0
     assert "remove the @task methods ['extra']" in proc.stderr

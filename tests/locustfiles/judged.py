@@ -17,6 +17,11 @@ class Judged(FastHttpUser):
     def onboarding(self) -> None:
         with group("onboarding"):
             r = self.client.get("/health", name="/health")
-            check(r, {"status is 200": lambda r: r.status_code == 200,
-                      "says ok": lambda r: r.json()["status"] == "ok"})
+            check(
+                r,
+                {
+                    "status is 200": lambda r: r.status_code == 200,
+                    "says ok": lambda r: r.json()["status"] == "ok",
+                },
+            )
             self.client.get("/api/v1/plans?limit=5", name="/api/v1/plans")

@@ -19,8 +19,11 @@ for _sc in scenarios_from_config(json.loads(os.environ["SCENARIOS_JSON"]), "SCEN
     def _iteration(self: FastHttpUser, _path: str = _path) -> None:
         self.client.get(_path, name=_path)
 
-    _cls = type(f"S_{_sc.name}", (ScenarioUser, FastHttpUser),
-                {"scenario": _sc, "iteration": _iteration, "__module__": __name__})
+    _cls = type(
+        f"S_{_sc.name}",
+        (ScenarioUser, FastHttpUser),
+        {"scenario": _sc, "iteration": _iteration, "__module__": __name__},
+    )
     globals()[_cls.__name__] = _cls
     _classes.append(_cls)
 del _cls  # Locust collects every User class in the module namespace, aliases included

@@ -23,8 +23,15 @@ from genesis_load.metrics.selector import Selector, parse_selector
         ),
         ('ai_ttft{prompt:"a, b}"}', Selector("ai_ttft", (("prompt", "a, b}"),))),
     ],
-    ids=["bare metric", "empty braces", "one tag", "spaces and two tags", "scenario",
-         "value with colons", "quoted value"],
+    ids=[
+        "bare metric",
+        "empty braces",
+        "one tag",
+        "spaces and two tags",
+        "scenario",
+        "value with colons",
+        "quoted value",
+    ],
 )
 def test_valid_selectors_parse(text: str, expected: Selector) -> None:
     assert parse_selector(text) == expected
@@ -44,9 +51,18 @@ def test_valid_selectors_parse(text: str, expected: Selector) -> None:
         ("http_req_duration{name:x,name:y}", 25),
         ('x{a:"unterminated}', 4),
     ],
-    ids=["empty", "no metric", "tag without colon", "empty value", "unclosed brace",
-         "missing tag name", "trailing text", "wrong bracket", "duplicate tag",
-         "unterminated quote"],
+    ids=[
+        "empty",
+        "no metric",
+        "tag without colon",
+        "empty value",
+        "unclosed brace",
+        "missing tag name",
+        "trailing text",
+        "wrong bracket",
+        "duplicate tag",
+        "unterminated quote",
+    ],
 )
 def test_invalid_selectors_name_the_position(text: str, position: int) -> None:
     with pytest.raises(SelectorError) as err:

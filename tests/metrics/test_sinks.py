@@ -69,9 +69,7 @@ def test_percentile_never_exceeds_max_and_p100_is_exact_max() -> None:
     assert got[99.0] <= 123_457
 
 
-@pytest.mark.parametrize(
-    "value", [-1, HIGHEST_TRACKABLE * 4], ids=["negative", "over one hour"]
-)
+@pytest.mark.parametrize("value", [-1, HIGHEST_TRACKABLE * 4], ids=["negative", "over one hour"])
 def test_out_of_range_values_are_counted_not_dropped(value: int) -> None:
     sink = TrendSink()
     sink.add(10)

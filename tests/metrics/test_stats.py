@@ -9,7 +9,12 @@ from genesis_load.metrics.stats import parse_trend_stats, trend_values
 
 def test_trend_stats_parse() -> None:
     assert parse_trend_stats("avg, med,p(95),p(99.9),max,count") == (
-        "avg", "med", "p(95)", "p(99.9)", "max", "count"
+        "avg",
+        "med",
+        "p(95)",
+        "p(99.9)",
+        "max",
+        "count",
     )
 
 

@@ -209,8 +209,12 @@ def test_the_result_is_strict_json_and_the_report_reads_it() -> None:
     resources = json.loads(json.dumps({"target": series.to_dict()}, allow_nan=False))
     rows = {row.name: row for row in resource_series(resources)}
     # the report shows one row per measured field, from the exact summary
-    assert set(rows) == {"target.rss_mb", "target.cpu_percent", "target.open_fds",
-                         "target.connections"}
+    assert set(rows) == {
+        "target.rss_mb",
+        "target.cpu_percent",
+        "target.open_fds",
+        "target.connections",
+    }
     assert rows["target.rss_mb"].samples == 5
     assert rows["target.rss_mb"].peak == 44.0
     assert rows["target.cpu_percent"].samples == 4  # the first sample has none

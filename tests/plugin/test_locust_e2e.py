@@ -87,8 +87,11 @@ def test_every_user_kind_is_recorded_and_matches_the_server_count(
     assert metrics["server_timing_db"]["values"]["count"] == rows["/api/v1/users/{id}"]["count"]
     assert doc["meta"]["hdr"]["significant_figures"] == 3
     assert doc["series"]["points"], "a per-second series"
-    per_second = sum(p["metrics"]["http_reqs"]["count"] for p in doc["series"]["points"]
-                     if "http_reqs" in p["metrics"])
+    per_second = sum(
+        p["metrics"]["http_reqs"]["count"]
+        for p in doc["series"]["points"]
+        if "http_reqs" in p["metrics"]
+    )
     assert per_second == metrics["http_reqs"]["values"]["count"]
 
     reader = HistogramLogReader(str(hlog), HdrHistogram(1, 3_600_000_000, 3))

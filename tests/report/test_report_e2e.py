@@ -53,31 +53,67 @@ class Runs:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     root = tmp_path_factory.mktemp("report-runs")
-    out = {name: root / f"{name}.json" for name in
-           ("baseline", "stress", "failing", "unjudged", "slow")}
-    staged = {"executor": "ramping-arrival-rate", "startRate": 20, "timeUnit": "1s",
-              "stages": [{"duration": "2s", "target": 80}, {"duration": "2s", "target": 80}],
-              "preAllocatedVUs": 10, "maxVUs": 40, "stageNames": ["ramp", "hold"]}
-    constant = {"executor": "constant-arrival-rate", "rate": 50, "duration": "4s",
-                "preAllocatedVUs": 10, "maxVUs": 40}
+    out = {
+        name: root / f"{name}.json"
+        for name in ("baseline", "stress", "failing", "unjudged", "slow")
+    }
+    staged = {
+        "executor": "ramping-arrival-rate",
+        "startRate": 20,
+        "timeUnit": "1s",
+        "stages": [{"duration": "2s", "target": 80}, {"duration": "2s", "target": 80}],
+        "preAllocatedVUs": 10,
+        "maxVUs": 40,
+        "stageNames": ["ramp", "hold"],
+    }
+    constant = {
+        "executor": "constant-arrival-rate",
+        "rate": 50,
+        "duration": "4s",
+        "preAllocatedVUs": 10,
+        "maxVUs": 40,
+    }
     ai = ("--ai-speed", "1000")
-    with TargetProcess(ai) as fast, TargetProcess((*ai, "--error-rate", "0.2")) as failing, \
-            TargetProcess((*ai, "--latency-ms", "30")) as slow:
+    with (
+        TargetProcess(ai) as fast,
+        TargetProcess((*ai, "--error-rate", "0.2")) as failing,
+        TargetProcess((*ai, "--latency-ms", "30")) as slow,
+    ):
         jobs = {
-            "baseline": ("judged.py", fast.base_url, ("--threshold", "checks: rate>0.99", *PASS),
-                         {}),
-            "stress": (str(HERE / "report_staged.py"), fast.base_url, PASS,
-                       {"STAGED_JSON": json.dumps(staged)}),
-            "failing": ("arrival.py", failing.base_url,
-                        ("--threshold", "http_req_failed: rate<0.01"),
-                        {"ARRIVAL_JSON": json.dumps(constant)}),
+            "baseline": (
+                "judged.py",
+                fast.base_url,
+                ("--threshold", "checks: rate>0.99", *PASS),
+                {},
+            ),
+            "stress": (
+                str(HERE / "report_staged.py"),
+                fast.base_url,
+                PASS,
+                {"STAGED_JSON": json.dumps(staged)},
+            ),
+            "failing": (
+                "arrival.py",
+                failing.base_url,
+                ("--threshold", "http_req_failed: rate<0.01"),
+                {"ARRIVAL_JSON": json.dumps(constant)},
+            ),
             "unjudged": ("raw_times.py", fast.base_url, (), {}),
             "slow": ("judged.py", slow.base_url, ("--threshold", "checks: rate>0.99", *PASS), {}),
         }
         with ThreadPoolExecutor(3) as pool:  # 2-CPU machines: more would skew the runs
             futures = {
-                name: pool.submit(run_locust, locustfile, host, "--summary-json",
-                                  str(out[name]), *args, run_time="4s", users=5, env=env)
+                name: pool.submit(
+                    run_locust,
+                    locustfile,
+                    host,
+                    "--summary-json",
+                    str(out[name]),
+                    *args,
+                    run_time="4s",
+                    users=5,
+                    env=env,
+                )
                 for name, (locustfile, host, args, env) in jobs.items()
             }
             done = {name: f.result() for name, f in futures.items()}
@@ -217,11 +253,20 @@ def test_resources_and_loadgen_section(runs: Runs, mixed_report: Path) -> None:
 
 def test_optional_sections_render_generically(runs: Runs, tmp_path: Path) -> None:
     doc = runs.doc("stress")
-    doc["analysis"] = {"breaking_point": None, "recovery_time_s": 12.5, "shed_share": 0.031,
-                       "offered_rps": {"peak": 80.0}, "notes": ["a", "b"]}
-    doc["resources"] = {"memory_mb": [{"t_s": 0, "rss_mb": 100.0}, {"t_s": 1, "rss_mb": 140.0}],
-                        "cpu_percent": [10, 30, 20], "connections": {"open": [3, 9]},
-                        "odd": "text", "empty": []}
+    doc["analysis"] = {
+        "breaking_point": None,
+        "recovery_time_s": 12.5,
+        "shed_share": 0.031,
+        "offered_rps": {"peak": 80.0},
+        "notes": ["a", "b"],
+    }
+    doc["resources"] = {
+        "memory_mb": [{"t_s": 0, "rss_mb": 100.0}, {"t_s": 1, "rss_mb": 140.0}],
+        "cpu_percent": [10, 30, 20],
+        "connections": {"open": [3, 9]},
+        "odd": "text",
+        "empty": [],
+    }
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "stress.json").write_text(json.dumps(doc))
@@ -280,17 +325,29 @@ def test_html_is_self_contained(mixed_report: Path) -> None:
     html = (mixed_report / "report.html").read_text()
     assert html.count('<img alt="') == 16
     assert html.count('src="data:image/png;base64,') == 16
-    for external in ('src="http', "href=\"http", "<link", "<script", "url(", "@import"):
+    for external in ('src="http', 'href="http', "<link", "<script", "url(", "@import"):
         assert external not in html
     assert html.count("<table") >= 10
 
 
 def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", *args],
-        capture_output=True, text=True, timeout=90, check=False,
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
 
 
@@ -324,8 +381,9 @@ def test_compare_detects_a_latency_regression(
     runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "cmp.json"
-    code = main(["compare", str(runs.files["baseline"]), str(runs.files["slow"]),
-                 "--json", str(out)])
+    code = main(
+        ["compare", str(runs.files["baseline"]), str(runs.files["slow"]), "--json", str(out)]
+    )
     text = capsys.readouterr().out
     assert code == 1, text
     result = json.loads(out.read_text())

@@ -103,15 +103,16 @@ def test_peak_rps_ignores_a_partial_last_point() -> None:
     ("metrics", "open_model", "issued", "dropped"),
     [
         ({}, False, 0, 0),
-        ({"offered_iterations": 500, "schedule_lag": 480, "dropped_iterations": 20}, True, 500,
-         20),
+        ({"offered_iterations": 500, "schedule_lag": 480, "dropped_iterations": 20}, True, 500, 20),
         ({"schedule_lag": 480, "dropped_iterations": 20}, True, 500, 20),
     ],
-    ids=["closed model: no rate offered", "offered_iterations counts what was offered",
-         "older files: started + dropped"],
+    ids=[
+        "closed model: no rate offered",
+        "offered_iterations counts what was offered",
+        "older files: started + dropped",
+    ],
 )
-def test_offered_load(metrics: dict[str, int], open_model: bool, issued: int,
-                      dropped: int) -> None:
+def test_offered_load(metrics: dict[str, int], open_model: bool, issued: int, dropped: int) -> None:
     entries = dict(run().metrics)
     for key, count in metrics.items():
         entries[key] = MetricEntry(key, "counter", "default", {"count": count})
@@ -136,10 +137,15 @@ FAILED = ThresholdResult("http_req_duration", "p(95)<5", False, 9.0)
         ([run(loadgen_cpu_percent=97.0)], True, []),
         ([], False, []),
     ],
-    ids=["all passed: READY", "one failed threshold: NOT READY",
-         "a scenario without thresholds: NOT READY", "aborted run: NOT READY",
-         "interrupted run: NOT READY", "hot load generator: a caveat, still READY",
-         "no runs: NOT READY"],
+    ids=[
+        "all passed: READY",
+        "one failed threshold: NOT READY",
+        "a scenario without thresholds: NOT READY",
+        "aborted run: NOT READY",
+        "interrupted run: NOT READY",
+        "hot load generator: a caveat, still READY",
+        "no runs: NOT READY",
+    ],
 )
 def test_judge(runs: list[Run], ready: bool, reasons: list[str]) -> None:
     verdict = judge(runs)
@@ -149,8 +155,12 @@ def test_judge(runs: list[Run], ready: bool, reasons: list[str]) -> None:
 
 
 def test_judge_lists_unjudged_scenarios_and_caveats() -> None:
-    verdict = judge([run(loadgen_cpu_percent=97.0, warnings=("load generator used 97%",)),
-                     run(scenario="b", thresholds=())])
+    verdict = judge(
+        [
+            run(loadgen_cpu_percent=97.0, warnings=("load generator used 97%",)),
+            run(scenario="b", thresholds=()),
+        ]
+    )
     assert verdict.not_judged == ("b",)
     assert len(verdict.caveats) == 1 and "not trustworthy" in verdict.caveats[0]
 
@@ -166,12 +176,17 @@ def test_judge_lists_unjudged_scenarios_and_caveats() -> None:
         ("http_req_duration{name:/x}", "p(99)<10", 0.5, "500µs"),
         ("http_req_duration", "p(95)<500", None, "no data"),
     ],
-    ids=["trend percentile in ms", "trend max in s", "trend count is a number",
-         "rate as share and percent", "counter rate per second", "sub-metric uses its base",
-         "no data"],
+    ids=[
+        "trend percentile in ms",
+        "trend max in s",
+        "trend count is a number",
+        "rate as share and percent",
+        "counter rate per second",
+        "sub-metric uses its base",
+        "no data",
+    ],
 )
-def test_format_observed(metric: str, expression: str, observed: float | None,
-                         shown: str) -> None:
+def test_format_observed(metric: str, expression: str, observed: float | None, shown: str) -> None:
     entries = dict(run().metrics)
     threshold = ThresholdResult(metric, expression, True, observed)
     assert format_observed(run(metrics=entries), threshold) == shown
@@ -181,37 +196,60 @@ def test_format_observed(metric: str, expression: str, observed: float | None,
 
 
 def test_flatten_and_format_generic_never_fail() -> None:
-    analysis = {"breaking_point": None, "a": {"b": {"c_ms": 12.5}}, "list": [1, "x"],
-                "objs": [{"k": 1}], "flag": True, "empty": {}}
+    analysis = {
+        "breaking_point": None,
+        "a": {"b": {"c_ms": 12.5}},
+        "list": [1, "x"],
+        "objs": [{"k": 1}],
+        "flag": True,
+        "empty": {},
+    }
     rows = dict(flatten(analysis))
     assert rows.keys() == {"breaking_point", "a.b.c_ms", "list", "objs", "flag", "empty"}
     shown = {k: format_generic(k, v) for k, v in rows.items()}
-    assert shown == {"breaking_point": "none", "a.b.c_ms": "12.50ms", "list": "1, x",
-                     "objs": '[{"k":1}]', "flag": "yes", "empty": "none"}
+    assert shown == {
+        "breaking_point": "none",
+        "a.b.c_ms": "12.50ms",
+        "list": "1, x",
+        "objs": '[{"k":1}]',
+        "flag": "yes",
+        "empty": "none",
+    }
 
 
 @pytest.mark.parametrize(
     ("resources", "expected"),
     [
         ({"cpu_percent": [10, 20, 30]}, [("cpu_percent", 3, 20.0, 30.0)]),
-        ({"memory": [{"t_s": 0, "rss_mb": 10}, {"t_s": 1, "rss_mb": 30}]},
-         [("memory.rss_mb", 2, 20.0, 30.0)]),
+        (
+            {"memory": [{"t_s": 0, "rss_mb": 10}, {"t_s": 1, "rss_mb": 30}]},
+            [("memory.rss_mb", 2, 20.0, 30.0)],
+        ),
         ({"limits": {"memory_mb": 2048}}, [("limits.memory_mb", 1, 2048.0, 2048.0)]),
         ({"odd": "text", "none": None, "mixed": [1, "a"], "nan": float("nan")}, []),
     ],
-    ids=["list of numbers", "list of samples, time field skipped", "a lone number",
-         "unknown shapes are skipped"],
+    ids=[
+        "list of numbers",
+        "list of samples, time field skipped",
+        "a lone number",
+        "unknown shapes are skipped",
+    ],
 )
-def test_resource_series(resources: dict[str, Any],
-                         expected: list[tuple[str, int, float, float]]) -> None:
+def test_resource_series(
+    resources: dict[str, Any], expected: list[tuple[str, int, float, float]]
+) -> None:
     assert [(s.name, s.samples, s.avg, s.peak) for s in resource_series(resources)] == expected
 
 
 # --- compare rules -------------------------------------------------------------------------
 
 
-def figures(p95: float | None = 10.0, errors: float | None = 0.0, rps: float | None = 100.0,
-            count: int = 1000) -> Figures:
+def figures(
+    p95: float | None = 10.0,
+    errors: float | None = 0.0,
+    rps: float | None = 100.0,
+    count: int = 1000,
+) -> Figures:
     return Figures(count, p95, errors, rps)
 
 
@@ -230,11 +268,19 @@ def figures(p95: float | None = 10.0, errors: float | None = 0.0, rps: float | N
         (figures(p95=None), figures(p95=50), []),
         (figures(count=0), figures(p95=50, errors=1.0), []),
     ],
-    ids=["same: none", "p95 +9%: within 10%", "p95 +12%: regression",
-         "errors 0 -> 0.05%: below the 0.1-point floor", "errors 0 -> 0.2%: regression",
-         "errors 10% -> 10.5%: within 10% of old", "errors 10% -> 11.5%: regression",
-         "throughput -9%: within", "throughput -15%: regression",
-         "p95 not recorded on one side: not compared", "no requests before: not compared"],
+    ids=[
+        "same: none",
+        "p95 +9%: within 10%",
+        "p95 +12%: regression",
+        "errors 0 -> 0.05%: below the 0.1-point floor",
+        "errors 0 -> 0.2%: regression",
+        "errors 10% -> 10.5%: within 10% of old",
+        "errors 10% -> 11.5%: regression",
+        "throughput -9%: within",
+        "throughput -15%: regression",
+        "p95 not recorded on one side: not compared",
+        "no requests before: not compared",
+    ],
 )
 def test_regression_rules(old: Figures, new: Figures, found: list[str]) -> None:
     assert list(regressions(old, new, 0.10)) == found
@@ -263,19 +309,34 @@ def test_html_escapes_text() -> None:
 
 
 def test_junit_counts_on_hand_built_runs() -> None:
-    runs = [run(), run(scenario="b", thresholds=(FAILED,), aborted="threshold"),
-            run(scenario="c", thresholds=())]
+    runs = [
+        run(),
+        run(scenario="b", thresholds=(FAILED,), aborted="threshold"),
+        run(scenario="c", thresholds=()),
+    ]
     root = ET.fromstring(render_junit(runs).split("\n", 1)[1])
-    assert [(s.get("name"), s.get("tests"), s.get("failures"), s.get("skipped"))
-            for s in root] == [("s", "1", "0", "0"), ("b", "2", "2", "0"), ("c", "1", "0", "1")]
+    assert [(s.get("name"), s.get("tests"), s.get("failures"), s.get("skipped")) for s in root] == [
+        ("s", "1", "0", "0"),
+        ("b", "2", "2", "0"),
+        ("c", "1", "0", "1"),
+    ]
     aborted = root.find("testsuite[@name='b']/testcase[@name='run: completed as planned']")
     assert aborted is not None and aborted.find("failure") is not None
 
 
 def test_public_names() -> None:
     assert sorted(report.__all__) == [
-        "Comparison", "DEFAULT_TITLE", "ReportFiles", "Run", "Verdict", "compare_runs",
-        "judge", "load_results_dir", "load_run", "load_runs", "write_report",
+        "Comparison",
+        "DEFAULT_TITLE",
+        "ReportFiles",
+        "Run",
+        "Verdict",
+        "compare_runs",
+        "judge",
+        "load_results_dir",
+        "load_run",
+        "load_runs",
+        "write_report",
     ]
     for name in report.__all__:
         assert hasattr(report, name)
@@ -303,22 +364,44 @@ DROPS = {"offered_iterations": 100, "schedule_lag": 60, "dropped_iterations": 40
     ("seconds", "analysis", "counters", "shown"),
     [
         (10, {**ANALYSIS, "breaking_point": None}, {}, "| not reached up to 80.0/s |"),
-        (3, {**ANALYSIS, "breaking_point": None}, {},
-         "| not assessable (run shorter than the 5 s it must last) |"),
-        (10, {**ANALYSIS, "breaking_point": None}, DROPS,
-         "| not reached on p95/errors, but 40 iterations were dropped |"),
-        (10, {**ANALYSIS, "breaking_point": {"offered_rps": 60.0, "at_s": 4.0,
-                                             "reason": "p95 600 ms > 500 ms"}}, {},
-         "| 60.0/s offered at 4 s (p95 600 ms > 500 ms) |"),
+        (
+            3,
+            {**ANALYSIS, "breaking_point": None},
+            {},
+            "| not assessable (run shorter than the 5 s it must last) |",
+        ),
+        (
+            10,
+            {**ANALYSIS, "breaking_point": None},
+            DROPS,
+            "| not reached on p95/errors, but 40 iterations were dropped |",
+        ),
+        (
+            10,
+            {
+                **ANALYSIS,
+                "breaking_point": {
+                    "offered_rps": 60.0,
+                    "at_s": 4.0,
+                    "reason": "p95 600 ms > 500 ms",
+                },
+            },
+            {},
+            "| 60.0/s offered at 4 s (p95 600 ms > 500 ms) |",
+        ),
         (10, {"breaking_point": "odd"}, {}, "| odd |"),
     ],
-    ids=["long enough, nothing broke: not reached up to the highest offered",
-         "shorter than sustain_s: not assessable",
-         "iterations dropped: never 'up to' a load that was not sent",
-         "a breaking point: where and why", "an unknown shape is shown as is"],
+    ids=[
+        "long enough, nothing broke: not reached up to the highest offered",
+        "shorter than sustain_s: not assessable",
+        "iterations dropped: never 'up to' a load that was not sent",
+        "a breaking point: where and why",
+        "an unknown shape is shown as is",
+    ],
 )
-def test_breaking_point_wording(seconds: int, analysis: dict[str, Any],
-                                counters: dict[str, int], shown: str) -> None:
+def test_breaking_point_wording(
+    seconds: int, analysis: dict[str, Any], counters: dict[str, int], shown: str
+) -> None:
     entries = dict(run().metrics)
     for key, count in counters.items():
         entries[key] = MetricEntry(key, "counter", "default", {"count": count})
@@ -327,12 +410,16 @@ def test_breaking_point_wording(seconds: int, analysis: dict[str, Any],
 
 
 def test_offered_equal_to_achieved_is_not_called_capacity() -> None:
-    entries = {**run().metrics,
-               "offered_iterations": MetricEntry("offered_iterations", "counter", "default",
-                                                 {"count": 600})}
+    entries = {
+        **run().metrics,
+        "offered_iterations": MetricEntry(
+            "offered_iterations", "counter", "default", {"count": 600}
+        ),
+    }
     points = tuple(point(t, t + 1.0, 10, offered_iterations=10) for t in range(60))
-    md = render_markdown(build_document([run(points=points, metrics=entries)],
-                                        judge([run()]), {}, "t"))
+    md = render_markdown(
+        build_document([run(points=points, metrics=entries)], judge([run()]), {}, "t")
+    )
     assert "offered at most 10.0 iterations/s and the target served all of it" in md
     assert "Capacity above the offered load was not tested" in md
     assert "**Proven capacity:** 10.0 req/s in s (best 30 s window, 0–30 s)" in md

@@ -19,8 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cli(*args: str, timeout_s: float = 400) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "genesis_load.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout_s, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "genesis_load.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
 
 
 def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) -> None:
@@ -50,8 +56,9 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
     assert 'src="http' not in html and "url(http" not in html  # self-contained
     suites = ET.parse(out / "junit.xml").getroot()
     cases = suites.findall(".//testcase")
-    n_thresholds = sum(len(json.loads((out / f"{n}.json").read_text())["thresholds"])
-                       for n in SUITE)
+    n_thresholds = sum(
+        len(json.loads((out / f"{n}.json").read_text())["thresholds"]) for n in SUITE
+    )
     assert len(cases) >= n_thresholds
     assert not suites.findall(".//failure")
 
@@ -59,8 +66,12 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
 def test_a_fault_makes_the_suite_not_ready_with_exit_99(tmp_path: Path) -> None:
     profile = tmp_path / "faulty.toml"
     ci = (ROOT / "profiles" / "ci.toml").read_text()
-    profile.write_text(ci.replace('args = ["--max-inflight", "256"]',
-                                  'args = ["--max-inflight", "256", "--error-rate", "0.05"]'))
+    profile.write_text(
+        ci.replace(
+            'args = ["--max-inflight", "256"]',
+            'args = ["--max-inflight", "256", "--error-rate", "0.05"]',
+        )
+    )
     out = tmp_path / "faulty"
     proc = _cli("suite", "--profile", str(profile), "--scenarios", "baseline", "--out", str(out))
     assert proc.returncode == EXIT_THRESHOLDS_FAILED, proc.stdout[-3000:]
@@ -74,8 +85,17 @@ def test_a_fault_makes_the_suite_not_ready_with_exit_99(tmp_path: Path) -> None:
 
 def test_an_unreachable_host_fails_fast_before_any_run(tmp_path: Path) -> None:
     started = time.monotonic()
-    proc = _cli("run", "baseline", "--profile", "ci", "--host", "http://127.0.0.1:9",
-                "--out", str(tmp_path / "x"), timeout_s=60)
+    proc = _cli(
+        "run",
+        "baseline",
+        "--profile",
+        "ci",
+        "--host",
+        "http://127.0.0.1:9",
+        "--out",
+        str(tmp_path / "x"),
+        timeout_s=60,
+    )
     assert proc.returncode == EXIT_CONFIG_ERROR
     assert "not reachable" in proc.stderr and "nothing was run" in proc.stderr
     assert time.monotonic() - started < 20
@@ -106,9 +126,14 @@ def test_a_profile_with_bad_keys_reports_every_problem_with_file_and_key(tmp_pat
     )
     proc = _cli("suite", "--profile", str(bad), "--out", str(tmp_path / "o"), timeout_s=60)
     assert proc.returncode == EXIT_CONFIG_ERROR
-    for fragment in (f"{bad}: host", f"{bad}: scenarios: unknown scenario 'ai'",
-                     f"{bad}: rate_factor: must be > 0", f"{bad}: speed: unknown key",
-                     "expected '(' after 'p'", f"{bad}: monitor: interval_s: expected a number"):
+    for fragment in (
+        f"{bad}: host",
+        f"{bad}: scenarios: unknown scenario 'ai'",
+        f"{bad}: rate_factor: must be > 0",
+        f"{bad}: speed: unknown key",
+        "expected '(' after 'p'",
+        f"{bad}: monitor: interval_s: expected a number",
+    ):
         assert fragment in proc.stderr, fragment
 
 

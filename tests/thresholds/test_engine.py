@@ -26,8 +26,11 @@ def _run(mapping: dict, seconds: list[tuple[float, int]], stages=None):  # type:
 
 def test_final_verdict_over_all_data() -> None:
     engine, c, _ = _run(
-        {"http_req_duration": ["p(95)<100", "avg<30"], "http_req_failed": ["rate<0.05"],
-         "http_reqs": ["count>=50", "rate>100"]},
+        {
+            "http_req_duration": ["p(95)<100", "avg<30"],
+            "http_req_failed": ["rate<0.05"],
+            "http_reqs": ["count>=50", "rate>100"],
+        },
         [(20.0, 0)] * 5,
     )
     ok = {r.threshold.key: (r.ok, r.observed) for r in engine.final(c.cumulative, 5.0)}
@@ -50,8 +53,11 @@ def test_a_threshold_with_no_data_fails_at_the_end_but_never_aborts() -> None:
 
 def test_abort_on_fail_waits_for_delay_abort_eval() -> None:
     _, _, aborts = _run(
-        {"http_req_failed": [{"threshold": "rate<0.1", "abortOnFail": True,
-                              "delayAbortEval": "3s"}]},
+        {
+            "http_req_failed": [
+                {"threshold": "rate<0.1", "abortOnFail": True, "delayAbortEval": "3s"}
+            ]
+        },
         [(10.0, 5)] * 5,
     )
     assert aborts == [False, False, True, True, True]
@@ -61,8 +67,11 @@ def test_sustained_breach_aborts_only_after_the_whole_window() -> None:
     # 2 bad seconds, a good one, then 4 bad ones: a 3-second sustained window aborts at t=6
     seconds = [(900.0, 0)] * 2 + [(10.0, 0)] + [(900.0, 0)] * 4
     engine, c, aborts = _run(
-        {"http_req_duration": [{"threshold": "p(95)<500", "abortOnFail": True,
-                                "abortWhenFailingFor": "3s"}]},
+        {
+            "http_req_duration": [
+                {"threshold": "p(95)<500", "abortOnFail": True, "abortWhenFailingFor": "3s"}
+            ]
+        },
         seconds,
     )
     assert aborts == [False, False, False, False, False, True, True]
@@ -73,9 +82,13 @@ def test_sustained_breach_aborts_only_after_the_whole_window() -> None:
 def test_stage_scoped_threshold_judges_only_its_stage() -> None:
     seconds = [(10.0, 0)] * 3 + [(700.0, 0)] * 2 + [(10.0, 0)] * 3
     engine, c, _ = _run(
-        {"http_req_duration": [{"threshold": "p(95)<800", "stage": "spike"},
-                               {"threshold": "max<100", "stage": "recovery"},
-                               {"threshold": "max<100"}]},
+        {
+            "http_req_duration": [
+                {"threshold": "p(95)<800", "stage": "spike"},
+                {"threshold": "max<100", "stage": "recovery"},
+                {"threshold": "max<100"},
+            ]
+        },
         seconds,
         stages={"warmup": (0.0, 3.0), "spike": (3.0, 5.0), "recovery": (5.0, 8.0)},
     )
@@ -85,7 +98,8 @@ def test_stage_scoped_threshold_judges_only_its_stage() -> None:
 
 
 def test_a_counter_that_never_counted_is_zero_not_missing() -> None:
-    engine, c, _ = _run({"dropped_iterations": ["count<1"], "http_reqs{name:/never}": ["count>0"]},
-                        [(20.0, 0)] * 2)
+    engine, c, _ = _run(
+        {"dropped_iterations": ["count<1"], "http_reqs{name:/never}": ["count>0"]}, [(20.0, 0)] * 2
+    )
     results = engine.final(c.cumulative, 2.0)
     assert [(r.ok, r.observed) for r in results] == [(True, 0.0), (False, 0.0)]

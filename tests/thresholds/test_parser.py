@@ -53,9 +53,19 @@ def test_k6_forms_parse(
         ("avg<200ms", 7, "unexpected text"),
         ("avg<abc", 4, "expected a number"),
     ],
-    ids=["empty", "p without parens", "unknown word", "unclosed p(", "empty p()",
-         "percentile over 100", "missing operator", "reversed operator", "missing number",
-         "unit suffix", "not a number"],
+    ids=[
+        "empty",
+        "p without parens",
+        "unknown word",
+        "unclosed p(",
+        "empty p()",
+        "percentile over 100",
+        "missing operator",
+        "reversed operator",
+        "missing number",
+        "unit suffix",
+        "not a number",
+    ],
 )
 def test_errors_name_the_position(text: str, position: int, reason: str) -> None:
     with pytest.raises(ExpressionError) as err:

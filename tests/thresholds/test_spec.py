@@ -12,8 +12,9 @@ def test_mapping_forms_build_thresholds() -> None:
         {
             "http_req_duration": ["p(95)<500", "p(99)<1000"],
             "http_req_duration{name:/health}": "med<50",
-            "http_req_failed": [{"threshold": "rate<0.01", "abortOnFail": True,
-                                 "delayAbortEval": "10s"}],
+            "http_req_failed": [
+                {"threshold": "rate<0.01", "abortOnFail": True, "delayAbortEval": "10s"}
+            ],
             "http_req_duration{scenario:spike}": [
                 {"threshold": "p(95)<500", "abortOnFail": True, "abortWhenFailingFor": "10s"},
                 {"threshold": "p(95)<800", "stage": "spike"},
@@ -43,8 +44,9 @@ def test_every_problem_is_reported_at_once_with_its_place() -> None:
             {
                 "http_req_duration": ["p95<500", {"threshold": "avg<1", "abortOnFail": "yes"}],
                 "http_req_duration{name": ["avg<1"],
-                "http_reqs": [{"threshold": "count>1", "delayAbortEval": "ten seconds",
-                               "bogus": 1}],
+                "http_reqs": [
+                    {"threshold": "count>1", "delayAbortEval": "ten seconds", "bogus": 1}
+                ],
                 "checks": [{"threshold": "rate>0.9", "abortWhenFailingFor": "5s"}],
             },
             where="profiles/ci.toml: thresholds",
@@ -83,8 +85,13 @@ def test_unknown_metric_and_wrong_aggregation_fail_validation() -> None:
     ("text", "keys"),
     [
         ("http_req_duration: p(95)<500", ["http_req_duration: p(95)<500"]),
-        ("http_req_duration{name:/health}:p(99)<100; avg<50",
-         ["http_req_duration{name:/health}: p(99)<100", "http_req_duration{name:/health}: avg<50"]),
+        (
+            "http_req_duration{name:/health}:p(99)<100; avg<50",
+            [
+                "http_req_duration{name:/health}: p(99)<100",
+                "http_req_duration{name:/health}: avg<50",
+            ],
+        ),
         ("http_reqs{url:http://x:1/}: count>0", ["http_reqs{url:http://x:1/}: count>0"]),
     ],
     ids=["plain", "sub-metric, two expressions", "colons inside the selector"],

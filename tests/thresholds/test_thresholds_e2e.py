@@ -55,12 +55,8 @@ def test_passing_thresholds_exit_0_and_show_checks_and_groups(
     assert "✓" in proc.stdout and "thresholds passed" in proc.stdout
 
 
-def test_a_failing_threshold_exits_99_and_names_it(
-    target: TargetProcess, tmp_path: Path
-) -> None:
-    proc, doc = _run(
-        target.base_url, tmp_path, {"http_req_duration": ["p(95)<0.001", "max<60000"]}
-    )
+def test_a_failing_threshold_exits_99_and_names_it(target: TargetProcess, tmp_path: Path) -> None:
+    proc, doc = _run(target.base_url, tmp_path, {"http_req_duration": ["p(95)<0.001", "max<60000"]})
     assert proc.returncode == EXIT_THRESHOLDS_FAILED, proc.stderr
     assert doc is not None
     assert [t["ok"] for t in doc["thresholds"]] == [False, True]
@@ -113,9 +109,12 @@ def test_bad_thresholds_fail_before_any_load_with_every_problem(
     )  # fmt: skip
     assert proc.returncode == EXIT_CONFIG_ERROR
     assert doc is None
-    for fragment in ("expected '(' after 'p'", "unknown metric 'no_such_metric'",
-                     "'avg' does not apply to rate metric 'http_req_failed'",
-                     "--threshold 'checks{check: rate>1'"):
+    for fragment in (
+        "expected '(' after 'p'",
+        "unknown metric 'no_such_metric'",
+        "'avg' does not apply to rate metric 'http_req_failed'",
+        "--threshold 'checks{check: rate>1'",
+    ):
         assert fragment in proc.stderr, fragment
     time.sleep(0.2)
     assert sum(server_counts(target.metrics_text()).values()) == before
