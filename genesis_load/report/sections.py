@@ -113,9 +113,9 @@ def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
             blocks.append(
                 Line(
                     f"{', '.join(verdict.not_judged)} declared no thresholds, so nothing was "
-                    f"proven about {'it' if one else 'them'}: the measurements are shown, but a scenario "
-                    "that is not judged makes the verdict NOT READY. Declare targets (e.g. "
-                    "--threshold 'http_req_failed: rate<0.01') to have "
+                    f"proven about {'it' if one else 'them'}: the measurements are shown, but a "
+                    "scenario that is not judged makes the verdict NOT READY. Declare targets "
+                    "(e.g. --threshold 'http_req_failed: rate<0.01') to have "
                     f"{'it' if one else 'them'} judged.",
                     lead="Not judged:",
                     tone="warn",
