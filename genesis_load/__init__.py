@@ -24,7 +24,13 @@ from .errors import (
 from .metrics import Counter, Gauge, Rate, Trend
 from .thresholds import set_thresholds
 
-__version__ = "0.1.0"
+try:  # the version is written once, in pyproject.toml, and read from the installed metadata
+    from importlib.metadata import PackageNotFoundError as _NotInstalled
+    from importlib.metadata import version as _installed_version
+
+    __version__ = _installed_version("genesis-load")
+except _NotInstalled:  # a checkout on sys.path that was never pip-installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "EXIT_ABORTED",

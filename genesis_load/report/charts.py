@@ -12,7 +12,9 @@
 
 Series points shorter than 90% of the nominal interval (the partial last one) are not drawn: a
 rate from a few requests in a few milliseconds would be noise. A chart with no data is not
-written. It owns drawing only; numbers come from ``figures``.
+written. It owns drawing only; numbers come from ``figures``. matplotlib comes with the optional
+'charts' extra: without it, importing this module raises ``MissingExtraError`` (a
+``ConfigError`` naming ``pip install 'genesis-load[charts]'``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+from .._extras import MissingExtraError
+
+try:
+    import matplotlib
+except ModuleNotFoundError as e:  # matplotlib comes with the optional 'charts' extra
+    raise MissingExtraError("charts", "matplotlib", "the report's charts") from e
 
 matplotlib.use("Agg")
 

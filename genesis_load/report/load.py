@@ -274,7 +274,10 @@ def _run_from_doc(scenario: str, path: Path, doc: Mapping[str, Any]) -> Run:
 def load_run(path: str | Path, scenario: str | None = None) -> Run:
     """One results file as a :class:`Run` named ``scenario`` (default: the file stem)."""
     path = Path(path)
-    doc = load_results(path)
+    try:
+        doc = load_results(path)
+    except (ValueError, RecursionError) as e:  # not UTF-8 (UnicodeDecodeError), or too deep
+        raise ResultsError(f"{str(path)!r} is not a readable results file: {e}") from e
     try:
         return _run_from_doc(scenario or path.stem, path, doc)
     except (KeyError, TypeError, ValueError, IndexError) as e:

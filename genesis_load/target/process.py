@@ -28,6 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from genesis_load._extras import require
+
 __all__ = ["TargetProcess"]
 
 _LISTENING = re.compile(r"^genesis-load target listening on (http://\S+:(\d+))\s*$")
@@ -84,8 +86,11 @@ class TargetProcess:
         return self._proc.pid
 
     def start(self) -> TargetProcess:
+        """Spawn the target and wait for its address; raises ``MissingExtraError`` (a
+        ``ConfigError``) when aiohttp, the optional 'target' extra, is not installed."""
         if self._proc is not None:
             raise RuntimeError("TargetProcess already started")
+        require("target", "the demo target")
         env = {**os.environ, **self.env}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
         affinity = self.cpu_affinity

@@ -3,7 +3,8 @@
 ``add_arguments`` fills any argparse parser (the ``genesis-load target`` subcommand or
 ``python -m genesis_load.target``); ``run`` serves and returns the exit code (0 after a signal,
 1 if it cannot start, e.g. the port is taken or the access log cannot be opened, 2 for bad
-options). Once listening it prints exactly one line to stdout::
+options, 104 when aiohttp, the optional 'target' extra, is not installed). Once listening it
+prints exactly one line to stdout::
 
     genesis-load target listening on http://127.0.0.1:PORT
 
@@ -19,9 +20,8 @@ import logging
 import signal
 import sys
 
-from aiohttp import web
-
-from genesis_load.target.app import create_app
+from genesis_load._extras import MissingExtraError, require
+from genesis_load.errors import EXIT_CONFIG_ERROR
 from genesis_load.target.config import TargetConfig
 from genesis_load.target.fault_spec import FaultSpec, FaultSpecError
 
@@ -179,6 +179,12 @@ def config_from_args(args: argparse.Namespace) -> TargetConfig:
 
 async def serve(config: TargetConfig) -> None:
     """Listen on config.host:config.port, announce the address, serve until SIGINT/SIGTERM."""
+    # aiohttp comes with the optional 'target' extra: imported here, so that the options above
+    # (``genesis-load target --help``) need only the core install
+    from aiohttp import web
+
+    from genesis_load.target.app import create_app
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -202,6 +208,11 @@ async def serve(config: TargetConfig) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        require("target", "the demo target")
+    except MissingExtraError as exc:
+        print(f"genesis-load target: error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     try:
         logging.basicConfig(
             level=str(args.log_level).upper(),
