@@ -20,12 +20,18 @@ from .sinks import GaugeSink, Sink, TrendSink
 from .stats import STORED_PER_UNIT
 from .store import RequestBucket, Store, tag_items
 
-__all__ = ["Collector", "IntervalListener"]
+__all__ = ["STREAM_REQUEST_TYPES", "Collector", "IntervalListener"]
 
 #: Called with (interval store, start_s, end_s) each time an interval closes.
 IntervalListener = Callable[[Store, float, float], None]
 
 _SERIES_REQUEST_METRICS = ("http_req_duration", "http_reqs", "http_req_failed")
+
+#: ``events.request`` types fired by ``genesis_load.streaming`` (SSE streams, WebSocket
+#: messages): Locust's own stats show them, but they are not HTTP requests, so they are kept
+#: out of ``http_*`` (their ``sse_*`` / ``ws_*`` metrics carry them) and never distort REST
+#: thresholds in a mixed run.
+STREAM_REQUEST_TYPES = frozenset({"SSE", "WS"})
 
 
 class Collector:
@@ -61,7 +67,11 @@ class Collector:
         ``duration_ms + lag_ms``, as ``http_req_duration_corrected``. For closed-model users with
         a fixed pacing interval, an ``_expected_interval_ms`` entry records it with HdrHistogram's
         ``record_corrected_value`` correction instead (see ``TrendSink.add_corrected``).
+
+        Stream events (``method`` in :data:`STREAM_REQUEST_TYPES`) are ignored here.
         """
+        if method in STREAM_REQUEST_TYPES:
+            return
         key: tuple[Any, ...]
         lag_ms = interval_ms = None
         if context:
