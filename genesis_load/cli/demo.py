@@ -19,8 +19,9 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from ..errors import ConfigError
-from ..executors.presets import RATE_FACTOR_ENV, TIME_FACTOR_ENV, preset
-from ..outputs.results import load_results
+from ..executors.presets import preset
+from ..executors.scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV
+from ..results.io import read_results
 from ..scenarios import locustfile_path
 
 __all__ = ["add_arguments", "run", "server_request_count"]
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 code = 1
             served = server_request_count(target.metrics_text()) - before
         if results.exists():
-            recorded = sum(r["count"] for r in load_results(results)["requests"])
+            recorded = sum(r.count for r in read_results(results).requests)
             verdict = "match" if recorded == served else "DIFFER"
             print(
                 f"cross-check: genesis-load recorded {recorded} requests, "

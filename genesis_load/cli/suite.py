@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ..suite.profiles import load_profile
+from ..profiles import load_profile, packaged_profiles
 from ..suite.registry import SUITE
 from ..suite.runner import run_suite
 
@@ -17,7 +17,8 @@ def _common(parser: argparse.ArgumentParser, default_profile: str) -> None:
     parser.add_argument(
         "--profile",
         default=default_profile,
-        help=f"profiles/NAME.toml or a path (default {default_profile})",
+        help=f"a packaged profile ({', '.join(packaged_profiles())}), ./profiles/NAME.toml, "
+        f"or a path to a .toml file (default {default_profile})",
     )
     parser.add_argument(
         "--host", default=None, help="override the profile's host (a URL, or 'demo')"

@@ -1,8 +1,7 @@
 """The seed report's traffic shapes as open-model scenarios, by name.
 
-Owns the default numbers of the GENESIS k6 suite (requests per second and durations) and how
-profiles scale them (``rate_factor`` multiplies rates, ``time_factor`` durations). Every
-parameter can be overridden::
+Owns the default numbers of the GENESIS k6 suite (requests per second and durations). Every
+parameter can be overridden, and ``rate_factor`` / ``time_factor`` scale a preset by hand::
 
     preset("spike")                                  # 8 minutes, 100 -> 1500/s -> 100/s
     preset("stress", peak_rps=2000, time_factor=0.1) # 90 s ramp to 2000/s
@@ -17,24 +16,26 @@ parameter can be overridden::
 Spike stages: warm, surge, spike, drop, recovery.
 | soak | constant 100/s for 30 min | steady |
 | benchmarks | constant 100/s for 25 min | steady |
+
+Which user class and thresholds go with a preset in the suite is the suite registry's
+(``genesis_load.suite.registry``). A run's scale factors (``--profile``, or the
+``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR`` variables) are not read here: they are
+applied once to the loaded classes when the run starts (:mod:`.scaling`).
 """
 
 from __future__ import annotations
 
 import math
-import os
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConfigError
 from ..pacing import Stage, StagesPacer
+from .scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV
 from .scenario import Scenario
 
 __all__ = ["PRESETS", "RATE_FACTOR_ENV", "TIME_FACTOR_ENV", "preset", "preset_from_env"]
-
-#: Environment variables through which profiles (and people) scale the presets.
-RATE_FACTOR_ENV = "GENESIS_RATE_FACTOR"
-TIME_FACTOR_ENV = "GENESIS_TIME_FACTOR"
 
 
 def _vus(peak_rps: float, latency_budget_s: float = 0.5) -> tuple[int, int]:
@@ -184,25 +185,17 @@ def preset(name: str, **overrides: Any) -> Scenario:
 
 
 def preset_from_env(name: str, **overrides: Any) -> Scenario:
-    """``preset(name)`` scaled by ``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR`` if set.
+    """Deprecated: the same as ``preset(name, **overrides)``.
 
-    This is how a profile's scale factors reach a plain ``locust -f locustfiles/spike.py``.
+    It used to scale the preset by ``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR`` when the
+    locustfile was imported, and ``--profile`` then scaled it again. The variables now reach
+    the one scaling path, applied when the run starts, so a class built with this function is
+    still scaled, once.
     """
-    problems = []
-    factors: dict[str, float] = {}
-    for key, env in (("rate_factor", RATE_FACTOR_ENV), ("time_factor", TIME_FACTOR_ENV)):
-        raw = os.environ.get(env)
-        if raw is None or raw == "":
-            continue
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(f"{env}={raw!r}: expected a number > 0")
-            continue
-        if not (value > 0 and math.isfinite(value)):
-            problems.append(f"{env}={raw!r}: expected a number > 0")
-            continue
-        factors[key] = value * float(overrides.pop(key, 1.0))
-    if problems:
-        raise ConfigError(problems)
-    return preset(name, **overrides, **factors)
+    warnings.warn(
+        "preset_from_env() is deprecated: use preset(); GENESIS_RATE_FACTOR and "
+        "GENESIS_TIME_FACTOR are applied when the run starts",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return preset(name, **overrides)

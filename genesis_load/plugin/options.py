@@ -1,22 +1,39 @@
 """genesis-load's command-line options on Locust's parser, and their validation.
 
-Owns the option names and turning parsed options into a frozen :class:`PluginConfig`. Every
-problem is collected and reported at once, before any load is sent.
+Owns the option names and turning parsed options into a frozen :class:`PluginConfig`. Each
+option is one row of :data:`OPTIONS` (flag, the config field it fills, help, how it is read and
+checked); ``add_options`` and ``config_from_options`` are generated from the table, and an
+option's default is the :class:`PluginConfig` field's. Every problem is collected and reported
+at once, before any load is sent (exit 104).
+
+Two inputs are not genesis-load's own options: Locust's ``--profile NAME`` (read here, through
+:mod:`genesis_load.profiles`) and the ``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR``
+environment variables. Either gives the run's scale factors (``rate_factor``, ``time_factor``),
+which ``attach`` applies once; both at once is refused, so factors never multiply.
+
+Adding an option is one row (and a ``PluginConfig`` field)::
+
+    Option("--max-points", "max_points", "series points kept in memory", "N", parse=int,
+           check=_bounded(lambda n: n >= 2, "must be at least 2")),
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import ConfigError
+from ..executors.scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV, factors_from_env
 from ..metrics.selector import Selector, parse_selector
 from ..metrics.stats import DEFAULT_TREND_STATS, parse_trend_stats
 from ..outputs.results import check_writable
-from ..suite.profiles import Profile, load_profile
-from ..suite.registry import SUITE
+from ..profiles import Profile, load_profile
 
-__all__ = ["PluginConfig", "add_options", "config_from_options"]
+__all__ = ["OPTIONS", "Option", "PluginConfig", "add_options", "config_from_options"]
 
 
 @dataclass(frozen=True)
@@ -38,197 +55,269 @@ class PluginConfig:
     monitor_url: str | None = None
     monitor_pid: int | None = None
     monitor_interval_s: float = 1.0
+    #: ``--out NAME=ARG`` as given (k6 style), in order; the outputs registry checks NAME.
+    out: tuple[str, ...] = ()
+    #: The run's scale factors: the profile's, or GENESIS_RATE_FACTOR / GENESIS_TIME_FACTOR.
+    rate_factor: float = 1.0
+    time_factor: float = 1.0
+
+
+#: A check takes (flag, value) and returns the config value, or raises ConfigError.
+Check = Callable[[str, Any], Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option: its flag and the :class:`PluginConfig` field it fills."""
+
+    flag: str
+    field: str
+    help: str
+    metavar: str | None = None
+    #: ``value``: one value; ``list``: repeatable, a tuple in the config; ``switch``: a flag
+    #: whose presence sets the field to ``not default`` (``--no-genesis-summary``).
+    kind: Literal["value", "list", "switch"] = "value"
+    #: argparse's conversion of the text (``float``, ``int``); None keeps the text.
+    parse: Callable[[str], Any] | None = None
+    check: Check | None = None
+    #: How the field's default is written on the command line (``--help``, Locust's web UI).
+    default_text: Callable[[Any], Any] | None = None
+    #: The profile's value, used when the option is not given (argparse default None).
+    profile_default: Callable[[Profile], Any] | None = None
+    #: The profile's value, used even when the option is given (the analysis settings).
+    profile_wins: Callable[[Profile], Any] | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def default(self) -> Any:
+        """The config field's default (the one place defaults are written)."""
+        return _FIELD_DEFAULTS[self.field]
+
+    def argparse_kwargs(self) -> dict[str, Any]:
+        kw: dict[str, Any] = {"help": self.help}
+        if self.kind == "switch":
+            return {**kw, "action": "store_true", "default": False}
+        if self.metavar is not None:
+            kw["metavar"] = self.metavar
+        if self.kind == "list":
+            return {**kw, "action": "append", "default": []}
+        if self.parse is not None:
+            kw["type"] = self.parse
+        if self.profile_default is not None:
+            kw["default"] = None
+        elif self.default_text is not None:
+            kw["default"] = self.default_text(self.default)
+        else:
+            kw["default"] = self.default
+        return kw
+
+    def read(self, options: Any, profile: Profile | None) -> Any:
+        """The option's raw value: given, else the profile's, else the field default."""
+        value = getattr(options, self.dest, None)
+        if self.kind == "switch":
+            return (not self.default) if value else self.default
+        if self.kind == "list":
+            return tuple(value or ())
+        if profile is not None and self.profile_wins is not None:
+            return self.profile_wins(profile)
+        if value is None and profile is not None and self.profile_default is not None:
+            return self.profile_default(profile)
+        if value is None and self.default_text is not None:
+            value = self.default_text(self.default)
+        return self.default if value is None else value
+
+
+_FIELD_DEFAULTS: Mapping[str, Any] = {
+    f.name: f.default
+    for f in dataclasses.fields(PluginConfig)
+    if f.default is not f.default_factory
+}
+
+
+# -- checks: (flag, raw value) -> config value, or ConfigError ------------------------------
+
+
+def _writable(flag: str, path: str | None) -> str | None:
+    if path:
+        check_writable(path, flag)
+    return path
+
+
+def _trend_stats(_flag: str, text: str) -> tuple[str, ...]:
+    return parse_trend_stats(text or ",".join(DEFAULT_TREND_STATS))
+
+
+def _selectors(flag: str, texts: Sequence[str]) -> tuple[Selector, ...]:
+    selectors, problems = [], []
+    for text in texts:
+        try:
+            selectors.append(parse_selector(text))
+        except ConfigError as e:
+            problems.append(f"{flag}: {e}")
+    if problems:
+        raise ConfigError(problems)
+    return tuple(selectors)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ValueError(value)
+    return float(value)
+
+
+def _between(low: float, high: float) -> Check:
+    def check(flag: str, value: Any) -> float:
+        try:
+            if low <= _number(value) <= high:
+                return float(value)
+        except ValueError:
+            pass
+        raise ConfigError(f"{flag} {value!r}: must be between {low:g} and {high:g} s")
+
+    return check
+
+
+def _bounded(ok: Callable[[float], bool], what: str) -> Check:
+    def check(flag: str, value: Any) -> float:
+        try:
+            if ok(_number(value)):
+                return float(value)
+        except ValueError:
+            pass
+        raise ConfigError(f"{flag} {value!r}: {what}")
+
+    return check
+
+
+def _http_url(flag: str, url: str | None) -> str | None:
+    if url and not str(url).startswith(("http://", "https://")):
+        raise ConfigError(f"{flag} {url!r}: expected an http(s) URL")
+    return url
+
+
+def _pid(flag: str, pid: int | None) -> int | None:
+    if pid is not None and pid <= 0:
+        raise ConfigError(f"{flag} {pid!r}: expected a process id")
+    return pid
+
+
+#: Every genesis-load option, in ``--help`` order.
+OPTIONS: tuple[Option, ...] = (
+    Option("--summary-json", "summary_json",
+           "write all results (metrics, sub-metrics, series) to this JSON file at the end",
+           "PATH", check=_writable),
+    Option("--summary-trend-stats", "trend_stats",
+           "trend columns of the summary, e.g. 'avg,med,p(95),p(99.9),max'",
+           "STATS", check=_trend_stats, default_text=",".join),
+    Option("--summary-submetric", "submetrics",
+           "also report a sub-metric, e.g. 'http_req_duration{name:/health}' (repeatable)",
+           "SELECTOR", kind="list", check=_selectors),
+    Option("--hdr-log", "hdr_log",
+           "write an HdrHistogram interval log (.hlog) of http_req_duration",
+           "PATH", check=_writable),
+    Option("--series-interval", "interval_s",
+           "length of one time-series interval (default 1 s)",
+           "SECONDS", parse=float, check=_between(0.05, 3600)),
+    Option("--threshold", "thresholds",
+           "k6 threshold, e.g. 'http_req_duration{name:/health}: p(95)<500' (repeatable; "
+           "several expressions separated by ';')",
+           "'METRIC: EXPR'", kind="list"),
+    Option("--threshold-eval-interval", "threshold_eval_interval_s",
+           "how often abortOnFail thresholds are checked during the run (default 2 s)",
+           "SECONDS", parse=float, check=_between(0.1, 600)),
+    Option("--breaking-p95", "breaking_p95_ms",
+           "analysis: p95 above this (ms) counts as broken (default 500, the seed's target)",
+           "MS", parse=float, check=_bounded(lambda v: v > 0, "must be > 0 ms"),
+           profile_wins=lambda p: p.breaking_p95_ms),
+    Option("--breaking-error-rate", "breaking_error_rate",
+           "analysis: an error share above this counts as broken (default 0.01)",
+           "SHARE", parse=float, check=_bounded(lambda v: 0 <= v < 1, "must be within [0, 1)"),
+           profile_wins=lambda p: p.breaking_error_rate),
+    Option("--breaking-sustain", "breaking_sustain_s",
+           "analysis: how long a breach must last to count (default 5 s)",
+           "SECONDS", parse=float, check=_bounded(lambda v: v > 0, "must be > 0 s"),
+           profile_wins=lambda p: p.sustain_s),
+    Option("--live-status", "live_status",
+           "rewrite this small JSON file every interval (elapsed, req/s, p95, errors)",
+           "PATH", check=_writable),
+    Option("--monitor-url", "monitor_url",
+           "sample the target's resources from its Prometheus endpoint (e.g. HOST/metrics)",
+           "URL", check=_http_url),
+    Option("--monitor-pid", "monitor_pid",
+           "sample a local target process's resources (memory, CPU, connections) with psutil",
+           "PID", parse=int, check=_pid),
+    Option("--monitor-interval", "monitor_interval_s",
+           "resource sampling interval (default 1 s, or the profile's)",
+           "SECONDS", parse=float, check=_between(0.05, 60),
+           profile_default=lambda p: p.monitor_interval_s),
+    Option("--out", "out",
+           "send results to an output, k6 style: NAME=ARG, e.g. 'json=results.json' or "
+           "'csv=run.csv' (repeatable)",
+           "NAME=ARG", kind="list"),
+    Option("--no-genesis-summary", "print_summary",
+           "do not print genesis-load's end-of-test summary", kind="switch"),
+)  # fmt: skip
 
 
 def add_options(parser: Any) -> None:
     """Add the options to Locust's (configargparse) parser, in their own group."""
     group = parser.add_argument_group("genesis-load", "exact HDR metrics and results files")
-    group.add_argument(
-        "--summary-json",
-        metavar="PATH",
-        default=None,
-        help="write all results (metrics, sub-metrics, series) to this JSON file at the end",
-    )
-    group.add_argument(
-        "--summary-trend-stats",
-        metavar="STATS",
-        default=",".join(DEFAULT_TREND_STATS),
-        help="trend columns of the summary, e.g. 'avg,med,p(95),p(99.9),max'",
-    )
-    group.add_argument(
-        "--summary-submetric",
-        metavar="SELECTOR",
-        action="append",
-        default=[],
-        help="also report a sub-metric, e.g. 'http_req_duration{name:/health}' (repeatable)",
-    )
-    group.add_argument(
-        "--hdr-log",
-        metavar="PATH",
-        default=None,
-        help="write an HdrHistogram interval log (.hlog) of http_req_duration",
-    )
-    group.add_argument(
-        "--series-interval",
-        metavar="SECONDS",
-        type=float,
-        default=1.0,
-        help="length of one time-series interval (default 1 s)",
-    )
-    group.add_argument(
-        "--threshold",
-        metavar="'METRIC: EXPR'",
-        action="append",
-        default=[],
-        help="k6 threshold, e.g. 'http_req_duration{name:/health}: p(95)<500' (repeatable; "
-        "several expressions separated by ';')",
-    )
-    group.add_argument(
-        "--threshold-eval-interval",
-        metavar="SECONDS",
-        type=float,
-        default=2.0,
-        help="how often abortOnFail thresholds are checked during the run (default 2 s)",
-    )
-    group.add_argument(
-        "--breaking-p95",
-        metavar="MS",
-        type=float,
-        default=500.0,
-        help="analysis: p95 above this (ms) counts as broken (default 500, the seed's target)",
-    )
-    group.add_argument(
-        "--breaking-error-rate",
-        metavar="SHARE",
-        type=float,
-        default=0.01,
-        help="analysis: an error share above this counts as broken (default 0.01)",
-    )
-    group.add_argument(
-        "--breaking-sustain",
-        metavar="SECONDS",
-        type=float,
-        default=5.0,
-        help="analysis: how long a breach must last to count (default 5 s)",
-    )
-    group.add_argument(
-        "--live-status",
-        metavar="PATH",
-        default=None,
-        help="rewrite this small JSON file every interval (elapsed, req/s, p95, errors)",
-    )
-    group.add_argument(
-        "--monitor-url",
-        metavar="URL",
-        default=None,
-        help="sample the target's resources from its Prometheus endpoint (e.g. HOST/metrics)",
-    )
-    group.add_argument(
-        "--monitor-pid",
-        metavar="PID",
-        type=int,
-        default=None,
-        help="sample a local target process's resources (memory, CPU, connections) with psutil",
-    )
-    group.add_argument(
-        "--monitor-interval",
-        metavar="SECONDS",
-        type=float,
-        default=None,
-        help="resource sampling interval (default 1 s, or the profile's)",
-    )
-    group.add_argument(
-        "--no-genesis-summary",
-        action="store_true",
-        default=False,
-        help="do not print genesis-load's end-of-test summary",
-    )
+    for option in OPTIONS:
+        group.add_argument(option.flag, **option.argparse_kwargs())
 
 
-def config_from_options(options: Any) -> PluginConfig:
-    """Validate parsed options; raise one :class:`ConfigError` listing every problem."""
-    problems: list[str] = []
-    summary_json = getattr(options, "summary_json", None)
-    hdr_log = getattr(options, "hdr_log", None)
-    for option, path in (("--summary-json", summary_json), ("--hdr-log", hdr_log)):
-        if path:
-            try:
-                check_writable(path, option)
-            except ConfigError as e:
-                problems.extend(e.problems)
-    trend_stats = DEFAULT_TREND_STATS
-    try:
-        trend_stats = parse_trend_stats(
-            getattr(options, "summary_trend_stats", None) or ",".join(DEFAULT_TREND_STATS)
+def _profile(options: Any) -> Profile | None:
+    # Locust already has ``--profile NAME`` (it groups runs in Locust Cloud); genesis-load
+    # reads the same option: a packaged profile, ./profiles/NAME.toml or a path scales the
+    # scenarios, adds thresholds and sets the analysis. A name with no such file is an error.
+    name = getattr(options, "profile", None)
+    return load_profile(name) if name else None
+
+
+def _factors(profile: Profile | None, environ: Mapping[str, str]) -> dict[str, float]:
+    """The run's scale factors: the profile's or the environment's, never both."""
+    from_env = factors_from_env(environ)
+    if profile is None:
+        return from_env
+    if from_env:
+        given = ", ".join(
+            f"{env}={environ[env]}"
+            for env in (RATE_FACTOR_ENV, TIME_FACTOR_ENV)
+            if environ.get(env)
         )
+        raise ConfigError(
+            f"{given} and --profile {profile.path} both scale the scenarios; give one "
+            "(the factors never multiply): unset the variable(s), or put rate_factor / "
+            "time_factor in a profile of your own"
+        )
+    return {"rate_factor": profile.rate_factor, "time_factor": profile.time_factor}
+
+
+def config_from_options(options: Any, environ: Mapping[str, str] | None = None) -> PluginConfig:
+    """Validate parsed options; raise one :class:`ConfigError` listing every problem.
+
+    ``environ`` (default ``os.environ``) is where the scale-factor variables are read.
+    """
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    profile = None
+    try:
+        profile = _profile(options)
     except ConfigError as e:
         problems.extend(e.problems)
-    submetrics: list[Selector] = []
-    for text in getattr(options, "summary_submetric", None) or []:
+    try:
+        values.update(_factors(profile, os.environ if environ is None else environ))
+    except ConfigError as e:
+        problems.extend(e.problems)
+    for option in OPTIONS:
+        raw = option.read(options, profile)
         try:
-            submetrics.append(parse_selector(text))
-        except ConfigError as e:
-            problems.append(f"--summary-submetric: {e}")
-    interval_s = getattr(options, "series_interval", 1.0)
-    if not isinstance(interval_s, int | float) or not 0.05 <= interval_s <= 3600:
-        problems.append(f"--series-interval {interval_s!r}: must be between 0.05 and 3600 s")
-    eval_s = getattr(options, "threshold_eval_interval", 2.0)
-    if not isinstance(eval_s, int | float) or not 0.1 <= eval_s <= 600:
-        problems.append(f"--threshold-eval-interval {eval_s!r}: must be between 0.1 and 600 s")
-    profile = None
-    # Locust already has ``--profile NAME`` (it groups runs in Locust Cloud); genesis-load
-    # reads the same option: profiles/NAME.toml (or a path) scales the scenarios, adds
-    # thresholds and sets the analysis. A name with no such file is an error.
-    if getattr(options, "profile", None):
-        try:
-            profile = load_profile(options.profile, tuple(SUITE))
+            values[option.field] = raw if option.check is None else option.check(option.flag, raw)
         except ConfigError as e:
             problems.extend(e.problems)
-    live_status = getattr(options, "live_status", None)
-    if live_status:
-        try:
-            check_writable(live_status, "--live-status")
-        except ConfigError as e:
-            problems.extend(e.problems)
-    p95 = getattr(options, "breaking_p95", 500.0)
-    err = getattr(options, "breaking_error_rate", 0.01)
-    sustain = getattr(options, "breaking_sustain", 5.0)
-    if profile is not None:  # the profile's analysis settings win over the defaults
-        p95, err, sustain = profile.breaking_p95_ms, profile.breaking_error_rate, profile.sustain_s
-    if not (isinstance(p95, int | float) and p95 > 0):
-        problems.append(f"--breaking-p95 {p95!r}: must be > 0 ms")
-    if not (isinstance(err, int | float) and 0 <= err < 1):
-        problems.append(f"--breaking-error-rate {err!r}: must be within [0, 1)")
-    if not (isinstance(sustain, int | float) and sustain > 0):
-        problems.append(f"--breaking-sustain {sustain!r}: must be > 0 s")
-    monitor_url = getattr(options, "monitor_url", None)
-    if monitor_url and not str(monitor_url).startswith(("http://", "https://")):
-        problems.append(f"--monitor-url {monitor_url!r}: expected an http(s) URL")
-    monitor_pid = getattr(options, "monitor_pid", None)
-    if monitor_pid is not None and monitor_pid <= 0:
-        problems.append(f"--monitor-pid {monitor_pid!r}: expected a process id")
-    monitor_s = getattr(options, "monitor_interval", None)
-    if monitor_s is None:
-        monitor_s = profile.monitor_interval_s if profile is not None else 1.0
-    if not (isinstance(monitor_s, int | float) and 0.05 <= monitor_s <= 60):
-        problems.append(f"--monitor-interval {monitor_s!r}: must be between 0.05 and 60 s")
     if problems:
         raise ConfigError(problems)
-    return PluginConfig(
-        summary_json=summary_json,
-        trend_stats=trend_stats,
-        submetrics=tuple(submetrics),
-        hdr_log=hdr_log,
-        interval_s=float(interval_s),
-        print_summary=not getattr(options, "no_genesis_summary", False),
-        thresholds=tuple(getattr(options, "threshold", None) or ()),
-        threshold_eval_interval_s=float(eval_s),
-        breaking_p95_ms=float(p95),
-        breaking_error_rate=float(err),
-        breaking_sustain_s=float(sustain),
-        profile=profile,
-        live_status=live_status,
-        monitor_url=monitor_url,
-        monitor_pid=monitor_pid,
-        monitor_interval_s=float(monitor_s),
-    )
+    return PluginConfig(profile=profile, **values)

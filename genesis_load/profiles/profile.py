@@ -1,7 +1,13 @@
 """Profiles: one TOML file per environment (local, ci, staging, production).
 
-Owns the profile format and its validation; every problem is reported at once with the file
-and the key, before anything starts. Read with :mod:`tomllib`. The format::
+Owns the profile format, where profiles are found and their validation; every problem is
+reported at once with the file and the key, before anything starts. Read with :mod:`tomllib`.
+Knows nothing of Locust, the plugin or the suite runner (they all read profiles through here).
+
+``--profile NAME`` looks for, in order: a path as given (``my.toml``, ``dir/NAME.toml``),
+``./profiles/NAME.toml`` (your own, next to your locustfiles), then the profiles shipped in
+this package (``ci``, ``local``, ``staging``, ``production``, read with
+:mod:`importlib.resources`). The format::
 
     description = "this 2-core machine, the whole suite in about 12 minutes"
     host = "demo"            # "demo": start the embedded target; or "http://127.0.0.1:8080"
@@ -31,6 +37,8 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +46,15 @@ from urllib.parse import urlsplit
 from ..errors import ConfigError
 from ..thresholds.spec import collect_thresholds
 
-__all__ = ["PROFILE_DIRS", "Profile", "find_profile", "load_profile", "parse_profile"]
+__all__ = [
+    "PACKAGED",
+    "USER_DIR",
+    "Profile",
+    "find_profile",
+    "load_profile",
+    "packaged_profiles",
+    "parse_profile",
+]
 
 _TOP = {
     "description",
@@ -58,12 +74,10 @@ _TABLES: dict[str, set[str]] = {
 }
 
 
-def _repo_profiles() -> Path:
-    return Path(__file__).resolve().parents[2] / "profiles"
-
-
-#: Where ``--profile NAME`` looks for ``NAME.toml``: ./profiles, then the project's own.
-PROFILE_DIRS: tuple[Path, ...] = (Path("profiles"), _repo_profiles())
+#: Your own profiles: ``./profiles/NAME.toml`` (relative to the current directory) comes first.
+USER_DIR = Path("profiles")
+#: The profiles shipped with genesis-load (package data of this package).
+PACKAGED: Traversable = files(__package__ or "genesis_load.profiles")
 
 
 @dataclass(frozen=True)
@@ -88,25 +102,38 @@ class Profile:
         return self.host == "demo"
 
 
-def find_profile(name_or_path: str) -> Path:
-    """A profile's file: a path as given, or ``NAME.toml`` in :data:`PROFILE_DIRS`."""
+def packaged_profiles() -> list[str]:
+    """Names of the profiles shipped in the package, sorted."""
+    return sorted(p.name[: -len(".toml")] for p in PACKAGED.iterdir() if p.name.endswith(".toml"))
+
+
+def find_profile(name_or_path: str) -> Path | Traversable:
+    """A profile's file: a path as given, ``./profiles/NAME.toml``, or a packaged profile."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or "/" in name_or_path:
         if candidate.is_file():
             return candidate
         raise ConfigError(f"profile file {name_or_path!r} does not exist")
-    for folder in PROFILE_DIRS:
-        path = folder / f"{name_or_path}.toml"
-        if path.is_file():
-            return path
-    known = sorted({p.stem for d in PROFILE_DIRS if d.is_dir() for p in d.glob("*.toml")})
+    own = USER_DIR / f"{name_or_path}.toml"
+    if own.is_file():
+        return own
+    packaged = PACKAGED / f"{name_or_path}.toml"
+    if packaged.is_file():
+        return packaged
+    mine = sorted(p.stem for p in USER_DIR.glob("*.toml")) if USER_DIR.is_dir() else []
+    known = sorted({*mine, *packaged_profiles()})
     raise ConfigError(
         f"unknown profile {name_or_path!r} (known: {', '.join(known) or 'none'}; "
-        f"looked in {', '.join(str(d) for d in PROFILE_DIRS)})"
+        f"looked in {USER_DIR}/ and the packaged profiles; or give a path to a .toml file)"
     )
 
 
 def load_profile(name_or_path: str, known_scenarios: Sequence[str] = ()) -> Profile:
+    """Find, read and validate a profile; one :class:`ConfigError` lists every problem.
+
+    ``known_scenarios``: the names its ``scenarios`` list may use (the suite's); when empty,
+    the names are not checked and a missing ``scenarios`` key means none in particular.
+    """
     path = find_profile(name_or_path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -175,8 +202,10 @@ def parse_profile(
     if (why := _host_problem(host)) is not None:
         problems.append(f"{where}: host: {why}")
         host = "demo"
-    scenarios = data.get("scenarios", list(known_scenarios))
-    if not isinstance(scenarios, list) or not all(isinstance(s, str) for s in scenarios):
+    scenarios = data.get("scenarios", list(known_scenarios) or None)
+    if scenarios is None:
+        scenarios = []
+    elif not isinstance(scenarios, list) or not all(isinstance(s, str) for s in scenarios):
         problems.append(f"{where}: scenarios: expected a list of scenario names")
         scenarios = []
     elif not scenarios:

@@ -1,18 +1,7 @@
-"""Soak scenario of the GENESIS suite: the REST mix on the seed's soak schedule.
+"""The suite scenario ``SUITE["soak"]`` (genesis_load.suite.registry), for Locust."""
 
-Open model (arrival rate): see ``genesis_load.executors.presets`` for the schedule, scaled by
-``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR``. Thresholds: the seed's targets.
-"""
+from genesis_load.scenarios.build import suite_classes
 
-from typing import ClassVar
+Soak, SoakShape = suite_classes("soak", __name__)
 
-from genesis_load import users
-from genesis_load.executors import ScenarioShape, arrival_rate_user, preset_from_env
-from genesis_load.scenarios._seed import SEED_THRESHOLDS
-
-Soak = arrival_rate_user(users.GenesisApiUser, preset_from_env("soak"), "Soak")
-
-
-class SoakShape(ScenarioShape):
-    user_classes = (Soak,)
-    thresholds: ClassVar[dict[str, object]] = SEED_THRESHOLDS
+__all__ = ["Soak", "SoakShape"]

@@ -1,18 +1,7 @@
-"""Spike scenario of the GENESIS suite: the REST mix on the seed's spike schedule.
+"""The suite scenario ``SUITE["spike"]`` (genesis_load.suite.registry), for Locust."""
 
-Open model (arrival rate): see ``genesis_load.executors.presets`` for the schedule, scaled by
-``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR``. Thresholds: the seed's targets.
-"""
+from genesis_load.scenarios.build import suite_classes
 
-from typing import ClassVar
+Spike, SpikeShape = suite_classes("spike", __name__)
 
-from genesis_load import users
-from genesis_load.executors import ScenarioShape, arrival_rate_user, preset_from_env
-from genesis_load.scenarios._seed import SEED_THRESHOLDS
-
-Spike = arrival_rate_user(users.GenesisApiUser, preset_from_env("spike"), "Spike")
-
-
-class SpikeShape(ScenarioShape):
-    user_classes = (Spike,)
-    thresholds: ClassVar[dict[str, object]] = SEED_THRESHOLDS
+__all__ = ["Spike", "SpikeShape"]

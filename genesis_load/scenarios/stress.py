@@ -1,18 +1,7 @@
-"""Stress scenario of the GENESIS suite: the REST mix on the seed's stress schedule.
+"""The suite scenario ``SUITE["stress"]`` (genesis_load.suite.registry), for Locust."""
 
-Open model (arrival rate): see ``genesis_load.executors.presets`` for the schedule, scaled by
-``GENESIS_RATE_FACTOR`` / ``GENESIS_TIME_FACTOR``. Thresholds: the seed's targets.
-"""
+from genesis_load.scenarios.build import suite_classes
 
-from typing import ClassVar
+Stress, StressShape = suite_classes("stress", __name__)
 
-from genesis_load import users
-from genesis_load.executors import ScenarioShape, arrival_rate_user, preset_from_env
-from genesis_load.scenarios._seed import SEED_THRESHOLDS
-
-Stress = arrival_rate_user(users.GenesisApiUser, preset_from_env("stress"), "Stress")
-
-
-class StressShape(ScenarioShape):
-    user_classes = (Stress,)
-    thresholds: ClassVar[dict[str, object]] = SEED_THRESHOLDS
+__all__ = ["Stress", "StressShape"]

@@ -27,8 +27,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import EXIT_ABORTED, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..executors.presets import preset
+from ..profiles import Profile
 from ..scenarios import locustfile_path
-from .profiles import Profile
 from .registry import SUITE
 
 __all__ = ["ScenarioOutcome", "check_host", "planned_seconds", "run_suite"]
@@ -99,7 +99,7 @@ def _run_one(
     status = out / f".{name}.live.json"
     planned = planned_seconds(name, profile)
     cmd = [
-        sys.executable, "-m", "locust", "-f", str(locustfile_path(SUITE[name].locustfile)),
+        sys.executable, "-m", "locust", "-f", str(locustfile_path(name)),
         "--headless", "--only-summary", "--host", host, "--profile", profile.path,
         "--summary-json", str(results), "--live-status", str(status),
         "--loglevel", "WARNING", "--no-genesis-summary", *monitor,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from genesis_load.errors import ConfigError
 from genesis_load.executors import preset, preset_from_env
+from genesis_load.executors.scaling import scale_user_classes
+from genesis_load.plugin.options import config_from_options
 
 
 @pytest.mark.parametrize(
@@ -55,14 +59,26 @@ def test_overrides_and_bad_names() -> None:
         preset("baseline", speed=3)
 
 
-def test_profile_factors_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GENESIS_TIME_FACTOR", "0.1")
-    monkeypatch.setenv("GENESIS_RATE_FACTOR", "2")
-    s = preset_from_env("baseline")
+def test_profile_factors_come_from_the_environment() -> None:
+    class Baseline:
+        scenario = preset("baseline")
+
+    environ = {"GENESIS_TIME_FACTOR": "0.1", "GENESIS_RATE_FACTOR": "2"}
+    config = config_from_options(SimpleNamespace(), environ)
+    scale_user_classes([Baseline], config.rate_factor, config.time_factor)
+    s = Baseline.scenario
     assert (s.duration_s, s.pacer.rate_at(1)) == (30, 200)
-    monkeypatch.setenv("GENESIS_RATE_FACTOR", "fast")
-    monkeypatch.setenv("GENESIS_TIME_FACTOR", "-1")
+    environ = {"GENESIS_RATE_FACTOR": "fast", "GENESIS_TIME_FACTOR": "-1"}
     with pytest.raises(ConfigError) as err:
-        preset_from_env("baseline")
+        config_from_options(SimpleNamespace(), environ)
     assert "GENESIS_RATE_FACTOR='fast'" in str(err.value)
     assert "GENESIS_TIME_FACTOR='-1'" in str(err.value)
+
+
+def test_preset_from_env_is_a_deprecated_preset_that_no_longer_scales(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GENESIS_TIME_FACTOR", "0.1")
+    with pytest.warns(DeprecationWarning, match="applied when the run starts"):
+        s = preset_from_env("baseline")
+    assert s.duration_s == 300  # scaled once, later, by the one scaling path

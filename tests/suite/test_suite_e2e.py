@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from genesis_load.errors import EXIT_CONFIG_ERROR, EXIT_THRESHOLDS_FAILED
+from genesis_load.profiles import PACKAGED
 from genesis_load.suite.registry import SUITE
 
 pytestmark = pytest.mark.slow
@@ -65,7 +66,7 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
 
 def test_a_fault_makes_the_suite_not_ready_with_exit_99(tmp_path: Path) -> None:
     profile = tmp_path / "faulty.toml"
-    ci = (ROOT / "profiles" / "ci.toml").read_text()
+    ci = (PACKAGED / "ci.toml").read_text()
     profile.write_text(
         ci.replace(
             'args = ["--max-inflight", "256"]',
