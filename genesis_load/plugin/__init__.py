@@ -33,13 +33,14 @@ def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRunti
         return existing
     config = config or PluginConfig()
     sources: list[tuple[Any, str]] = []
-    if config.profile is not None:
-        from ..executors.scaling import scale_user_classes
+    # The one scaling path: the factors (a profile's, or GENESIS_RATE_FACTOR /
+    # GENESIS_TIME_FACTOR, never both) are applied once, here, before any VU starts.
+    from ..executors.scaling import scale_user_classes
 
+    scale_user_classes(environment.user_classes, config.rate_factor, config.time_factor)
+    if config.profile is not None and config.profile.thresholds:
         profile = config.profile
-        scale_user_classes(environment.user_classes, profile.rate_factor, profile.time_factor)
-        if profile.thresholds:
-            sources.append((profile.thresholds, f"{profile.path}: thresholds"))
+        sources.append((profile.thresholds, f"{profile.path}: thresholds"))
     thresholds = gather_thresholds(environment, config.thresholds, sources)
     if thresholds:
         extra = tuple(t.selector for t in thresholds if t.selector.filters)
