@@ -91,7 +91,7 @@ def _deliver(
         if pending.is_request:
             rtt_ms = (now_s - pending.sent_s) * 1000.0
             m.WS_RTT.add(rtt_ms, {"name": pending.name})
-            session._fire(pending.name, rtt_ms, len(data), None)
+            session.fire_request(pending.name, rtt_ms, len(data), None)
         pending.result.set(WSReply(text, payload, now_s, wall_s, rtt_ms))
         return
     reply = WSReply(text, payload, now_s, wall_s)

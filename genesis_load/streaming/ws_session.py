@@ -79,15 +79,17 @@ class WebSocketSession:
         """Open the socket and start receiving; False (recorded) when it cannot be opened."""
         if self.connected:
             return True
+        if self._ws is not None:  # the last socket closed (server close, error): let it go
+            self._ws.shutdown()
         self._start_s = time.perf_counter()
         try:
             ws = open_websocket(self.url, self.options)
         except StreamFailure as failure:
-            self._fail("WS connect", failure, (time.perf_counter() - self._start_s) * 1000)
+            self.record_failure("WS connect", failure, (time.perf_counter() - self._start_s) * 1000)
             return False
         handshake_ms = (time.perf_counter() - self._start_s) * 1000.0
         m.WS_CONNECTING.add(handshake_ms)
-        self._fire("WS connect", handshake_ms, 0, None)
+        self.fire_request("WS connect", handshake_ms, 0, None)
         self._ws, self.close_code, self.pending = ws, None, PendingTable()
         self._receiver = gevent.spawn(receive_loop, self, ws)
         return True
@@ -118,7 +120,7 @@ class WebSocketSession:
         m.WS_CLOSED_NORMALLY.add(normal)
         m.WS_SESSION_DURATION.add((time.perf_counter() - self._start_s) * 1000.0)
         if failure is not None and failure.reason == "timeout":
-            self._fail("WS session", failure, self.options.idle_timeout_s * 1000.0)
+            self.record_failure("WS session", failure, self.options.idle_timeout_s * 1000.0)
         self.pending.fail_all(failure or StreamFailure("closed", f"closed with code {code}"))
 
     # -- messages ---------------------------------------------------------------------------
@@ -126,7 +128,9 @@ class WebSocketSession:
         """Send text (str), binary (bytes) or JSON (anything else); False if it failed."""
         ws = self._ws
         if ws is None or self.close_code is not None:
-            self._fail("WS send", StreamFailure("closed", f"send on a closed socket {self.url}"))
+            self.record_failure(
+                "WS send", StreamFailure("closed", f"send on a closed socket {self.url}")
+            )
             return False
         try:
             if isinstance(message, bytes):
@@ -134,7 +138,7 @@ class WebSocketSession:
             else:
                 ws.send(message if isinstance(message, str) else json.dumps(message))
         except (OSError, websocket.WebSocketException) as exc:
-            self._fail("WS send", StreamFailure("closed", f"send failed: {exc}"))
+            self.record_failure("WS send", StreamFailure("closed", f"send failed: {exc}"))
             return False
         m.WS_MSGS_SENT.add(1)
         return True
@@ -186,7 +190,9 @@ class WebSocketSession:
             return pending.get(timeout_s)
         except StreamFailure as failure:
             self.pending.discard(pending)
-            self._fail(pending.name, failure, (time.perf_counter() - pending.sent_s) * 1000.0)
+            self.record_failure(
+                pending.name, failure, (time.perf_counter() - pending.sent_s) * 1000.0
+            )
             return None
 
     def ping(self, timeout_s: float | None = None) -> float | None:
@@ -201,7 +207,7 @@ class WebSocketSession:
             ws.ping(payload)
         except (OSError, websocket.WebSocketException) as exc:
             self.pending.pings.pop(payload, None)
-            self._fail("WS ping", StreamFailure("closed", f"ping failed: {exc}"))
+            self.record_failure("WS ping", StreamFailure("closed", f"ping failed: {exc}"))
             return None
         reply = self.wait(pending, timeout_s)
         self.pending.pings.pop(payload, None)
@@ -209,16 +215,18 @@ class WebSocketSession:
             return None
         ping_ms = (reply.received_s - pending.sent_s) * 1000.0
         m.WS_PING.add(ping_ms)
-        self._fire("WS ping", ping_ms, 0, None)
+        self.fire_request("WS ping", ping_ms, 0, None)
         return ping_ms
 
     # -- recording --------------------------------------------------------------------------
-    def _fire(self, name: str, ms: float, length: int, exc: StreamFailure | None) -> None:
+    def fire_request(self, name: str, ms: float, length: int, exc: StreamFailure | None) -> None:
+        """One ``WS`` row in Locust's statistics (ignored by genesis-load's http_* metrics)."""
         fire_stream_request(
             self.environment, request_type="WS", name=name, response_time_ms=ms,
             response_length=length, stream="ws", exception=exc,
         )  # fmt: skip
 
-    def _fail(self, name: str, failure: StreamFailure, ms: float = 0.0) -> None:
+    def record_failure(self, name: str, failure: StreamFailure, ms: float = 0.0) -> None:
+        """Record a failure (``ws_failures{reason}`` and a failed ``WS`` request event)."""
         m.WS_FAILURES.add(1, {"reason": failure.reason})
-        self._fire(name, ms, 0, failure)
+        self.fire_request(name, ms, 0, failure)
