@@ -1,8 +1,11 @@
-"""Baseline: the GENESIS REST mix on the seed's baseline schedule (open model, seed thresholds).
+"""Baseline: the suite scenario ``SUITE["baseline"]`` (genesis_load.suite.registry).
 
-    locust -f locustfiles/baseline.py --host http://127.0.0.1:8765
-    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/baseline.py --headless --host ... \
-        --summary-json baseline.json
+    locust -f locustfiles/baseline.py --host http://127.0.0.1:8765      # web UI
+    locust -f locustfiles/baseline.py --headless --host ... --profile ci --summary-json r.json
+    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/baseline.py --headless --host ...
+
+The same classes as the packaged ``genesis_load/scenarios/baseline.py``; a profile or the
+GENESIS_*_FACTOR variables (not both) scale the schedule once, when the run starts.
 """
 
 from genesis_load.scenarios.baseline import Baseline, BaselineShape

@@ -1,8 +1,11 @@
-"""Soak: the GENESIS REST mix on the seed's soak schedule (open model, seed thresholds).
+"""Soak: the suite scenario ``SUITE["soak"]`` (genesis_load.suite.registry).
 
-    locust -f locustfiles/soak.py --host http://127.0.0.1:8765
-    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/soak.py --headless --host ... \
-        --summary-json soak.json
+    locust -f locustfiles/soak.py --host http://127.0.0.1:8765      # web UI
+    locust -f locustfiles/soak.py --headless --host ... --profile ci --summary-json r.json
+    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/soak.py --headless --host ...
+
+The same classes as the packaged ``genesis_load/scenarios/soak.py``; a profile or the
+GENESIS_*_FACTOR variables (not both) scale the schedule once, when the run starts.
 """
 
 from genesis_load.scenarios.soak import Soak, SoakShape

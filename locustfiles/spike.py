@@ -1,8 +1,11 @@
-"""Spike: the GENESIS REST mix on the seed's spike schedule (open model, seed thresholds).
+"""Spike: the suite scenario ``SUITE["spike"]`` (genesis_load.suite.registry).
 
-    locust -f locustfiles/spike.py --host http://127.0.0.1:8765
-    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/spike.py --headless --host ... \
-        --summary-json spike.json
+    locust -f locustfiles/spike.py --host http://127.0.0.1:8765      # web UI
+    locust -f locustfiles/spike.py --headless --host ... --profile ci --summary-json r.json
+    GENESIS_TIME_FACTOR=0.1 locust -f locustfiles/spike.py --headless --host ...
+
+The same classes as the packaged ``genesis_load/scenarios/spike.py``; a profile or the
+GENESIS_*_FACTOR variables (not both) scale the schedule once, when the run starts.
 """
 
 from genesis_load.scenarios.spike import Spike, SpikeShape
