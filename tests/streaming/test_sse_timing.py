@@ -1,0 +1,75 @@
+"""SSE event timing against servers genesis-load did not write (sse-starlette; http.server)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genesis_load.streaming import SSEOptions, SSESession
+from tests.streaming.conftest import Recorder
+
+
+def _p50(values: list[float]) -> float:
+    return float(np.percentile(values, 50))
+
+
+def test_events_every_50_ms_give_a_50_ms_median_gap(sse_server: str, recorder: Recorder) -> None:
+    session = SSESession(recorder.environment, sse_server)
+    result = session.stream("/ticks?count=41&interval_ms=50")
+    assert result.completed, result
+    assert result.events == 42  # 41 ticks and the end event
+    ticks = recorder.values("sse_event_gap")[:40]  # the end event follows tick 41 at once
+    assert len(ticks) == 40
+    assert abs(_p50(ticks) - 50.0) <= 2.0, ticks
+    # one-way latency on the same host (sent_at written just before the event)
+    latency = recorder.values("sse_event_latency")
+    assert len(latency) == 41 and 0 <= _p50(latency) < 5, latency
+    (ttfe,) = recorder.values("sse_time_to_first_event")
+    (connect,) = recorder.values("sse_connect")
+    assert 0 < connect <= ttfe < 1000
+    (duration,) = recorder.values("sse_stream_duration", reason="completed")
+    assert 2000 <= duration < 2500  # 40 gaps of 50 ms
+    assert recorder.total("sse_events") == 42
+    assert recorder.total("sse_bytes") == result.bytes > 42 * 20
+    assert recorder.values("sse_stream_completed") == [1.0]
+
+
+def test_10_byte_events_on_a_non_chunked_body_are_timed_on_arrival(
+    plain_sse_server: str, recorder: Recorder
+) -> None:
+    # no Content-Length, no chunked encoding: the body ends when the server closes. A reader
+    # that waited for 128-byte blocks would see ~13 events at once, with ~0 ms gaps between
+    options = SSEOptions(json_data=False, eof_completes=True)
+    session = SSESession(recorder.environment, plain_sse_server, options=options)
+    result = session.stream("/tiny?count=41&interval_ms=50")
+    assert result.completed and result.events == 41 and result.bytes == 410, result
+    gaps = recorder.values("sse_event_gap")
+    assert len(gaps) == 40
+    assert abs(_p50(gaps) - 50.0) <= 2.0, gaps
+    assert min(gaps) > 40.0, gaps  # not one event held back behind another
+
+
+def test_a_300_ms_stall_before_event_5_is_one_350_ms_gap(
+    sse_server: str, recorder: Recorder
+) -> None:
+    session = SSESession(recorder.environment, sse_server, options=SSEOptions(stall_s=1.0))
+    result = session.stream("/ticks?count=10&interval_ms=50&stall_before=5&stall_ms=300")
+    assert result.completed, result
+    gaps = recorder.values("sse_event_gap")[:9]
+    long = [g for g in gaps if g > 100]
+    assert len(long) == 1 and abs(long[0] - 350.0) <= 5.0, gaps
+    assert gaps.index(long[0]) == 3  # between events 4 and 5
+    assert all(abs(g - 50.0) <= 5.0 for g in gaps if g is not long[0]), gaps
+
+
+def test_a_stall_beyond_the_limit_is_a_stall_failure(sse_server: str, recorder: Recorder) -> None:
+    session = SSESession(recorder.environment, sse_server, options=SSEOptions(stall_s=0.2))
+    result = session.stream("/ticks?count=10&interval_ms=50&stall_before=5&stall_ms=300")
+    assert not result.completed
+    assert result.reason == "stall" and result.events == 4, result
+    assert "no event for 0.2 s" in result.message
+    # the stream ended at the limit, not when the late event came
+    assert 150 + 200 - 10 <= result.duration_ms < 150 + 200 + 100, result
+    assert recorder.values("sse_stream_completed", reason="stall") == [0.0]
+    (request,) = recorder.requests
+    assert request["request_type"] == "SSE" and request["context"] == {"stream": "sse"}
+    assert request["exception"].reason == "stall"
