@@ -50,14 +50,22 @@ def _tick(seq: int, pad: int) -> dict[str, object]:
 async def ticks(request: Request) -> Response:
     count, interval = _int(request, "count", 10), _int(request, "interval_ms", 50) / 1000
     stall_before, stall = _int(request, "stall_before", 0), _int(request, "stall_ms", 0) / 1000
-    pad, end, error_after = _int(request, "pad", 0), _int(request, "end", 1), _int(request, "error_after", 0)
+    pad, end, error_after = (
+        _int(request, "pad", 0),
+        _int(request, "end", 1),
+        _int(request, "error_after", 0),
+    )
     CONNECTIONS["/ticks"] += 1
 
     async def events() -> AsyncIterator[dict[str, object]]:
         loop = asyncio.get_running_loop()
         start = loop.time()
         for seq in range(1, count + 1):
-            due = start + (seq - 1) * interval + (stall if stall_before and seq >= stall_before else 0)
+            due = (
+                start
+                + (seq - 1) * interval
+                + (stall if stall_before and seq >= stall_before else 0)
+            )
             await asyncio.sleep(max(0.0, due - loop.time()))
             EVENTS["/ticks"] += 1
             yield _tick(seq, pad)
@@ -81,7 +89,9 @@ async def resume(request: Request) -> Response:
         for n, seq in enumerate(range(first, count + 1), start=1):
             await asyncio.sleep(0.01)
             EVENTS["/resume"] += 1
-            yield ServerSentEvent(json.dumps({"seq": seq}), id=str(seq), event="tick", retry=retry_ms)
+            yield ServerSentEvent(
+                json.dumps({"seq": seq}), id=str(seq), event="tick", retry=retry_ms
+            )
             if last is None and n == break_after:
                 return  # ends the body without the terminal event: the client sees a break
         yield ServerSentEvent(json.dumps({"last_seq": count}), event="end")
