@@ -1,7 +1,19 @@
-"""Outputs: the terminal summary, the JSON results document, the HDR interval log."""
+"""Outputs: every destination of a run's results, behind one interface (:class:`Output`).
 
-from .hlog import HlogOutput
-from .results import build_results, load_results, write_json_atomic
+The JSON results file, the terminal summary, the HDR interval log, the live status file and
+CSV are all outputs, picked by name from :data:`OUTPUTS` (``--out NAME=ARG``).
+"""
+
+from .base import IntervalSample, Output
+from .registry import OUTPUTS, OutputSpec, build_outputs, parse_out
 from .summary import print_summary
 
-__all__ = ["HlogOutput", "build_results", "load_results", "print_summary", "write_json_atomic"]
+__all__ = [
+    "OUTPUTS",
+    "IntervalSample",
+    "Output",
+    "OutputSpec",
+    "build_outputs",
+    "parse_out",
+    "print_summary",
+]

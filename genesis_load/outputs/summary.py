@@ -1,57 +1,44 @@
-"""The end-of-test summary printed to the terminal: k6's layout, drawn with rich.
+"""The end-of-test summary printed to the terminal (``--out summary``, on by default).
 
-Owns presentation only: it reads a results document (``results.build_results``) and never
-touches the collector, so the printed numbers are exactly the ones in the JSON file.
+Owns presentation only, drawn with rich in k6's layout: it reads the finished
+:class:`~genesis_load.results.Results` and never touches the collector, so the printed numbers
+are exactly the ones in the JSON file. Values are formatted by :mod:`genesis_load.units`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["format_value", "print_summary", "render_summary"]
+from ..errors import ResultsError
+from ..results.schema import Results
+from ..units import format_observed, format_value
+from .base import Output
+
+__all__ = ["SummaryOutput", "print_summary", "render_summary"]
 
 
-def format_value(value: float, contains: str) -> str:
-    """A number with the unit its metric holds: ``12.3ms``, ``1.2s``, ``3.4 kB``."""
-    if contains == "time":
-        if value >= 1000:
-            return f"{value / 1000:.2f}s"
-        if value >= 1:
-            return f"{value:.2f}ms"
-        return f"{value * 1000:.0f}µs"
-    if contains == "data":
-        for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-            if value >= size:
-                return f"{value / size:.1f} {unit}"
-        return f"{value:.0f} B"
-    if value == int(value):
-        return f"{int(value)}"
-    return f"{value:.4g}"
-
-
-def _metrics_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
+def _metrics_table(results: Results, trend_stats: list[str]) -> Table:
     table = Table(title="genesis-load summary", title_justify="left", show_edge=False)
     table.add_column("metric", style="bold")
     for stat in trend_stats:
         table.add_column(stat, justify="right")
     table.add_column("count", justify="right")
     table.add_column("rate", justify="right")
-    for key, entry in doc["metrics"].items():
-        values, contains, kind = entry["values"], entry["contains"], entry["type"]
+    for key, entry in results.metrics.items():
+        values, contains, kind = entry.values, entry.contains, entry.type
         cells = [""] * len(trend_stats)
         count = rate = ""
         if kind == "trend":
             cells = [format_value(values[s], contains) if s in values else "" for s in trend_stats]
-            count = str(values.get("count", ""))
+            count = format_value(values.get("count", 0), "default")
         elif kind == "rate":
-            total = values["passes"] + values["fails"]
+            passes, fails = int(values["passes"]), int(values["fails"])
             rate = f"{values['rate'] * 100:.2f}%"
-            count = f"{values['passes']}/{total}"
+            count = f"{passes}/{passes + fails}"
         elif kind == "counter":
             count = format_value(values["count"], contains)
             rate = f"{format_value(values['rate'], contains)}/s"
@@ -62,7 +49,7 @@ def _metrics_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
     return table
 
 
-def _requests_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
+def _requests_table(results: Results, trend_stats: list[str]) -> Table:
     table = Table(title="requests by name", title_justify="left", show_edge=False)
     table.add_column("name", style="bold")
     table.add_column("reqs", justify="right")
@@ -70,47 +57,41 @@ def _requests_table(doc: Mapping[str, Any], trend_stats: list[str]) -> Table:
     table.add_column("req/s", justify="right")
     for stat in trend_stats:
         table.add_column(stat, justify="right")
-    for row in doc["requests"]:
-        failed_pct = row["failed"] / row["count"] * 100 if row["count"] else 0.0
+    for row in results.requests:
         table.add_row(
-            f"{','.join(row['methods'])} {row['name']}",
-            str(row["count"]),
-            f"{failed_pct:.2f}%",
-            f"{row['rps']:.1f}",
-            *[format_value(row["duration_ms"].get(s, 0.0), "time") for s in trend_stats],
+            f"{','.join(row.methods)} {row.name}",
+            str(row.count),
+            f"{row.failed_share * 100:.2f}%",
+            f"{row.rps:.1f}",
+            *[format_value(row.duration_ms.get(s, 0.0), "time") for s in trend_stats],
         )
     return table
 
 
-def _thresholds_table(doc: Mapping[str, Any]) -> Table:
+def _thresholds_table(results: Results) -> Table:
     table = Table(title="thresholds", title_justify="left", show_edge=False)
     table.add_column("", justify="center")
     table.add_column("metric", style="bold")
     table.add_column("threshold")
     table.add_column("observed", justify="right")
     table.add_column("note")
-    contains = {k: v.get("contains", "default") for k, v in doc["metrics"].items()}
-    for t in doc["thresholds"]:
-        mark = "[green]✓[/green]" if t["ok"] else "[red]✗[/red]"
-        observed = t["observed"]
-        if observed is None:
-            shown = "no data"
-        elif t["expression"].startswith(("rate", "count")):
-            shown = f"{observed:.4g}"
-        else:
-            shown = format_value(observed, contains.get(t["metric"], "default"))
+    for t in results.thresholds:
+        mark = "[green]✓[/green]" if t.ok else "[red]✗[/red]"
+        entry = results.metrics.get(t.metric)
+        kind, contains = (entry.type, entry.contains) if entry else ("", "default")
+        shown = format_observed(t.observed, t.aggregation, kind, contains)
         notes = []
-        if t.get("aborted_run"):
+        if t.aborted_run:
             notes.append("aborted the run")
-        if t.get("stage"):
-            notes.append(f"stage {t['stage']}")
-        if t.get("window_s"):
-            notes.append(f"{t['window_s'][0]:g}s..{t['window_s'][1]:g}s")
-        table.add_row(mark, t["metric"], t["expression"], shown, ", ".join(notes))
+        if t.stage:
+            notes.append(f"stage {t.stage}")
+        if t.window_s:
+            notes.append(f"{t.window_s[0]:g}s..{t.window_s[1]:g}s")
+        table.add_row(mark, t.metric, t.expression, shown, ", ".join(notes))
     return table
 
 
-def _print_analysis(analysis: Mapping[str, Any] | None, console: Console) -> None:
+def _print_analysis(analysis: dict[str, Any] | None, console: Console) -> None:
     if not analysis or not analysis.get("max_offered_rps"):
         return
     offered = analysis["definitions"]["offered"]
@@ -137,38 +118,63 @@ def _print_analysis(analysis: Mapping[str, Any] | None, console: Console) -> Non
         )
 
 
-def render_summary(doc: Mapping[str, Any], console: Console) -> None:
-    meta = doc["meta"]
-    trend_stats = list(meta.get("trend_stats", ["avg", "min", "med", "max", "p(95)"]))
+def render_summary(results: Results, console: Console) -> None:
+    meta = results.meta
+    trend_stats = meta.trend_stats or ["avg", "min", "med", "max", "p(95)"]
     console.print(
-        f"[bold]genesis-load[/bold] {meta.get('host') or ''}  "
-        f"duration {meta.get('duration_s', 0):.1f}s  "
-        f"load generator CPU {meta.get('loadgen_cpu_percent', 0):.0f}%"
+        f"[bold]genesis-load[/bold] {meta.host}  "
+        f"duration {meta.duration_s:.1f}s  "
+        f"load generator CPU {meta.loadgen_cpu_percent or 0:.0f}%"
     )
-    console.print(_metrics_table(doc, trend_stats))
-    if doc["requests"]:
-        console.print(_requests_table(doc, trend_stats))
-    _print_analysis(doc.get("analysis"), console)
-    if doc.get("thresholds"):
-        console.print(_thresholds_table(doc))
-        verdict = doc.get("verdict", {})
-        if verdict.get("aborted"):
-            console.print(f"[red bold]run {verdict['aborted']}[/red bold]")
-        failed = sum(1 for t in doc["thresholds"] if not t["ok"])
+    console.print(_metrics_table(results, trend_stats))
+    if results.requests:
+        console.print(_requests_table(results, trend_stats))
+    _print_analysis(results.analysis, console)
+    if results.thresholds:
+        console.print(_thresholds_table(results))
+        verdict = results.verdict
+        if verdict is not None and verdict.aborted:
+            console.print(f"[red bold]run {verdict.aborted}[/red bold]")
+        failed = sum(1 for t in results.thresholds if not t.ok)
+        total = len(results.thresholds)
         if failed:
+            code = verdict.exit_code if verdict is not None else None
             console.print(
-                f"[red bold]{failed} of {len(doc['thresholds'])} thresholds failed"
-                f"[/red bold] (exit code {verdict.get('exit_code')})"
+                f"[red bold]{failed} of {total} thresholds failed[/red bold] (exit code {code})"
             )
         else:
-            console.print(
-                f"[green bold]all {len(doc['thresholds'])} thresholds passed[/green bold]"
-            )
-    for warning in meta.get("warnings", []):
+            console.print(f"[green bold]all {total} thresholds passed[/green bold]")
+    for warning in meta.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
-def print_summary(doc: Mapping[str, Any], file: TextIO | None = None) -> None:
+def print_summary(results: Results, file: TextIO | None = None) -> None:
     """Print the summary (to stdout by default), wide enough for every column."""
     console = Console(file=file or sys.stdout, width=160, soft_wrap=False, highlight=False)
-    render_summary(doc, console)
+    render_summary(results, console)
+
+
+class SummaryOutput(Output):
+    """Prints the summary once per run, at its end (to stdout, or to the file given)."""
+
+    writes_partial = True
+
+    def __init__(self, path: str = "") -> None:
+        self.path = path
+        self._printed = False
+
+    def start(self, start_s: float) -> None:
+        self._printed = False
+
+    def stop(self, results: Results) -> None:
+        if self._printed:
+            return
+        self._printed = True
+        if self.path in ("", "-", "stdout"):
+            print_summary(results)
+        else:
+            try:
+                with open(self.path, "w", encoding="utf-8") as f:
+                    print_summary(results, f)
+            except OSError as e:
+                raise ResultsError(f"cannot write the summary to {self.path!r}: {e}") from e

@@ -1,8 +1,12 @@
-"""Locust integration: options, listeners, and :func:`install` / :func:`attach`.
+"""Locust integration: :func:`attach` an Environment, or :func:`install` for the ``locust`` CLI.
 
-``install()`` hooks the global ``locust.events`` so that ``locust -f any_locustfile.py``
-records every request into exact HDR metrics; importing :mod:`genesis_load` in a locustfile
-calls it. ``attach(environment)`` does the same for an ``Environment`` built in code.
+``attach(environment)`` creates the environment's :class:`~.session.Session` (collector,
+outputs, thresholds, scenario runs) and registers every listener on ``environment.events``;
+two environments in one process share nothing. ``install()`` adds genesis-load's options to
+Locust's parser and attaches each environment Locust creates, through Locust's global
+``init_command_line_parser`` and ``init`` events: the one place genesis-load touches global
+state, because Locust has no other way to find a plugin of a locustfile. ``import genesis_load``
+in a locustfile, or ``genesis-load locust``, calls it.
 """
 
 from __future__ import annotations
@@ -10,28 +14,56 @@ from __future__ import annotations
 import dataclasses
 import sys
 from typing import Any
+from weakref import WeakKeyDictionary
+
+from locust.env import Environment
 
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
+from ..outputs.registry import OutputSpec, build_outputs, parse_out
 from .options import PluginConfig, add_options, config_from_options
-from .runtime import GenesisRuntime
+from .session import Session
 from .threshold_runner import ThresholdRunner, gather_thresholds
 from .webui import add_tabs
 
-__all__ = ["GenesisRuntime", "PluginConfig", "attach", "install", "runtime_of"]
+__all__ = ["PluginConfig", "Session", "attach", "install", "session_of"]
 
 _installed = False
 
+#: The session of each live environment (an entry goes with its environment).
+_SESSIONS: WeakKeyDictionary[Environment, Session] = WeakKeyDictionary()
 
-def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRuntime:
-    """Start recording an Environment's requests; returns the runtime (results, collector).
 
-    Thresholds (from ``set_thresholds``, user classes and ``config.thresholds``) are gathered
-    and validated here; a :class:`ConfigError` lists every problem.
+def output_specs(config: PluginConfig) -> list[OutputSpec]:
+    """The outputs a config asks for: ``--out`` entries and the older flags, which alias them."""
+    specs = []
+    if config.summary_json:
+        specs.append(OutputSpec("json", config.summary_json, "--summary-json"))
+    if config.hdr_log:
+        specs.append(OutputSpec("hlog", config.hdr_log, "--hdr-log"))
+    if config.live_status:
+        specs.append(OutputSpec("live", config.live_status, "--live-status"))
+    specs += [parse_out(text) for text in getattr(config, "out", ())]
+    if config.print_summary and not any(s.name == "summary" for s in specs):
+        specs.append(OutputSpec("summary"))
+    # the summary prints last, after every file is written
+    return sorted(specs, key=lambda s: s.name == "summary")
+
+
+def attach(environment: Environment, config: PluginConfig | None = None) -> Session:
+    """Start recording an Environment's requests; returns its session (results, collector).
+
+    Outputs and thresholds (from ``set_thresholds``, user classes and ``config.thresholds``)
+    are built and validated here; a :class:`ConfigError` lists every problem.
     """
-    existing = runtime_of(environment)
+    existing = session_of(environment)
     if existing is not None:
         return existing
     config = config or PluginConfig()
+    problems: list[str] = []
+    try:
+        outputs = build_outputs(output_specs(config))
+    except ConfigError as e:
+        problems.extend(e.problems)
     sources: list[tuple[Any, str]] = []
     # The one scaling path: the factors (a profile's, or GENESIS_RATE_FACTOR /
     # GENESIS_TIME_FACTOR, never both) are applied once, here, before any VU starts.
@@ -41,26 +73,32 @@ def attach(environment: Any, config: PluginConfig | None = None) -> GenesisRunti
     if config.profile is not None and config.profile.thresholds:
         profile = config.profile
         sources.append((profile.thresholds, f"{profile.path}: thresholds"))
-    thresholds = gather_thresholds(environment, config.thresholds, sources)
+    try:
+        thresholds = gather_thresholds(environment, config.thresholds, sources)
+    except ConfigError as e:
+        problems.extend(e.problems)
+    if problems:
+        raise ConfigError(problems)
     if thresholds:
         extra = tuple(t.selector for t in thresholds if t.selector.filters)
         seen = {str(s) for s in config.submetrics}
         subs = config.submetrics + tuple(s for s in extra if str(s) not in seen)
         config = dataclasses.replace(config, submetrics=tuple({str(s): s for s in subs}.values()))
-    runtime = GenesisRuntime(environment, config).attach()
+    session = Session(environment, config, outputs).attach()
     if thresholds:
-        runtime.use_thresholds(
-            ThresholdRunner(runtime, thresholds, config.threshold_eval_interval_s)
+        session.use_thresholds(
+            ThresholdRunner(session, thresholds, config.threshold_eval_interval_s)
         )
-    environment.genesis_load = runtime
-    if getattr(environment, "web_ui", None) is not None:  # None in headless runs and workers
-        add_tabs(environment.web_ui, runtime)
-    return runtime
+    _SESSIONS[environment] = session
+    web_ui = getattr(environment, "web_ui", None)
+    if web_ui is not None:  # None in headless runs and workers
+        add_tabs(web_ui, session)
+    return session
 
 
-def runtime_of(environment: Any) -> GenesisRuntime | None:
-    runtime = getattr(environment, "genesis_load", None)
-    return runtime if isinstance(runtime, GenesisRuntime) else None
+def session_of(environment: Environment) -> Session | None:
+    """The session :func:`attach` made for this environment, if any."""
+    return _SESSIONS.get(environment)
 
 
 def _on_init(environment: Any, **_: Any) -> None:
@@ -77,9 +115,9 @@ def _on_init(environment: Any, **_: Any) -> None:
 
 
 def install() -> None:
-    """Register genesis-load on Locust's global events (idempotent)."""
+    """Add the options and attach every environment the ``locust`` CLI creates (idempotent)."""
     global _installed
-    if _installed:
+    if _installed:  # Locust's global events are process-wide, so is this flag
         return
     from locust import events
 

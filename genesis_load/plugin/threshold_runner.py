@@ -23,6 +23,7 @@ from locust.env import Environment
 
 from ..errors import EXIT_ABORTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..metrics.store import Store
+from ..results.schema import ThresholdVerdict, Verdict
 from ..thresholds import (
     Threshold,
     ThresholdEngine,
@@ -31,9 +32,9 @@ from ..thresholds import (
     parse_cli_threshold,
     validate_metrics,
 )
-from ..thresholds.spec import (
-    collect_thresholds,
-)
+from ..thresholds.spec import collect_thresholds
+from ..units import format_observed
+from .meta import stage_windows
 
 __all__ = ["ThresholdRunner", "gather_thresholds"]
 
@@ -74,20 +75,30 @@ def gather_thresholds(
     return found
 
 
-def stage_windows(environment: Environment) -> dict[str, tuple[float, float]]:
-    shape = environment.shape_class
-    windows = getattr(shape, "stage_windows", None)
-    return dict(windows()) if callable(windows) else {}
+def _verdict(r: ThresholdResult) -> ThresholdVerdict:
+    t = r.threshold
+    return ThresholdVerdict(
+        metric=str(t.selector),
+        expression=t.expression.text,
+        ok=r.ok,
+        observed=r.observed,
+        aggregation=t.expression.stat,
+        abort_on_fail=t.abort_on_fail,
+        aborted_run=r.aborted,
+        stage=t.stage or None,
+        window_s=t.window_s,
+        source=t.source or None,
+    )
 
 
 class ThresholdRunner:
-    """Attached to a GenesisRuntime when any threshold is declared."""
+    """A session's thresholds (see :class:`~genesis_load.plugin.session.Session`)."""
 
-    def __init__(self, runtime: Any, thresholds: Iterable[Threshold], eval_interval_s: float):
-        self.runtime = runtime
+    def __init__(self, session: Any, thresholds: Iterable[Threshold], eval_interval_s: float):
+        self.runtime = session
         self.thresholds = list(thresholds)
         self.eval_interval_s = eval_interval_s
-        self.engine = ThresholdEngine(self.thresholds, stage_windows(runtime.environment))
+        self.engine = ThresholdEngine(self.thresholds, stage_windows(session.environment))
         self.results: list[ThresholdResult] = []
         self._watcher: gevent.Greenlet | None = None
 
@@ -114,7 +125,10 @@ class ThresholdRunner:
                 return
 
     def _abort(self, hit: ThresholdResult, elapsed_s: float) -> None:
-        observed = "no data" if hit.observed is None else f"{hit.observed:g}"
+        metric = self.runtime.collector.cumulative.metric(hit.threshold.selector.metric)
+        kind, contains = (metric.kind, metric.contains) if metric else ("", "default")
+        stat = hit.threshold.expression.stat
+        observed = format_observed(hit.observed, stat, kind, contains)
         reason = (
             f"aborted at {elapsed_s:.1f}s by threshold '{hit.threshold.key}' (observed {observed})"
         )
@@ -134,22 +148,17 @@ class ThresholdRunner:
             self._watcher.kill(block=False)
             self._watcher = None
 
-    def judge(self, doc: dict[str, Any]) -> None:
-        """Final evaluation into the results document (before it is written and printed)."""
+    def judge(self) -> tuple[list[ThresholdVerdict], Verdict]:
+        """The final evaluation: one verdict per threshold and the run's verdict."""
         self.stop()
         collector = self.runtime.collector
         self.results = self.engine.final(collector.cumulative, collector.duration_s)
-        by_metric = doc["metrics"]
-        for r in self.results:
-            entry = by_metric.get(str(r.threshold.selector))
-            if entry is not None:
-                entry.setdefault("thresholds", {})[r.threshold.expression.text] = {"ok": r.ok}
-        doc["thresholds"] = [r.to_json() for r in self.results]
-        doc["verdict"] = {
-            "thresholds_ok": all(r.ok for r in self.results),
-            "aborted": self.runtime.abort_reason,
-            "exit_code": self.exit_code(),
-        }
+        verdicts = [_verdict(r) for r in self.results]
+        return verdicts, Verdict(
+            thresholds_ok=all(r.ok for r in self.results),
+            aborted=self.runtime.abort_reason,
+            exit_code=self.exit_code(),
+        )
 
     def exit_code(self) -> int:
         if self.engine.abort is not None:

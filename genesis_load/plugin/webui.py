@@ -1,8 +1,8 @@
 """The genesis-load tabs in Locust's web UI: exact live percentiles and threshold states.
 
-Owns one read-only view of a :class:`~genesis_load.plugin.runtime.GenesisRuntime` for the
+Owns one read-only view of a :class:`~genesis_load.plugin.session.Session` for the
 browser, and its registration with Locust's web UI. It computes nothing itself: the request rows
-come from :func:`~genesis_load.outputs.results.request_rows` and live threshold values from
+come from :func:`~genesis_load.results.request_rows` and live threshold values from
 :func:`~genesis_load.thresholds.evaluate`, both over ``collector.live()`` (the closed intervals
 plus the open one), once per HTTP request.
 
@@ -32,13 +32,14 @@ import math
 import time
 from typing import Any
 
+import msgspec
 from flask import Blueprint, Response, request
 from locust.web import WebUI
 
 from ..metrics.store import Store
-from ..outputs.results import request_rows
+from ..results.build import request_rows
 from ..thresholds import Threshold, evaluate
-from .runtime import GenesisRuntime
+from .session import Session
 
 __all__ = [
     "REQUESTS_TAB",
@@ -83,7 +84,7 @@ _THRESHOLD_COLUMNS = [
 
 
 # -- the view (plain data) --------------------------------------------------------------------
-def view(runtime: GenesisRuntime, now_s: float | None = None) -> dict[str, Any]:
+def view(runtime: Session, now_s: float | None = None) -> dict[str, Any]:
     """Everything the tabs show, JSON-able (no NaN): requests, thresholds, abort, verdict.
 
     While the run goes on, ``duration_s`` is ``now - start``; once its results exist (the run
@@ -101,25 +102,23 @@ def view(runtime: GenesisRuntime, now_s: float | None = None) -> dict[str, Any]:
         "state": runner.state if runner is not None else None,
         "final": final is not None,
         "duration_s": duration_s,
-        "requests": _finite(request_rows(store, duration_s, LIVE_TREND_STATS)),
+        "requests": _finite(msgspec.to_builtins(request_rows(store, duration_s, LIVE_TREND_STATS))),
         "thresholds": _finite(_threshold_states(runtime, store, duration_s)),
         "aborted": runtime.abort_reason,
-        "verdict": final.get("verdict") if final is not None else None,
+        "verdict": msgspec.to_builtins(final.verdict) if final is not None else None,
     }
 
 
-def _threshold_states(
-    runtime: GenesisRuntime, store: Store, duration_s: float
-) -> list[dict[str, Any]]:
+def _threshold_states(runtime: Session, store: Store, duration_s: float) -> list[dict[str, Any]]:
     runner = runtime.thresholds
     if runner is None:
         return []
-    judged = (runtime.results or {}).get("thresholds")
+    judged = runtime.results.thresholds if runtime.results is not None else None
     abort = runner.engine.abort
     out = []
     for i, t in enumerate(runner.thresholds):
         if judged is not None and i < len(judged):
-            observed, ok, aborted = judged[i]["observed"], judged[i]["ok"], judged[i]["aborted_run"]
+            observed, ok, aborted = judged[i].observed, judged[i].ok, judged[i].aborted_run
         else:
             r = evaluate(t, store, duration_s)
             observed, ok = r.observed, r.ok
@@ -225,7 +224,7 @@ def _ms(value: float | None) -> float | None:
 
 
 # -- registration (the Flask shell) -----------------------------------------------------------
-def add_tabs(web_ui: WebUI, runtime: GenesisRuntime) -> None:
+def add_tabs(web_ui: WebUI, runtime: Session) -> None:
     """Add the genesis-load tabs and JSON route to a Locust web UI (call before it serves).
 
     A thresholds tab is added only when thresholds are declared (they are known at init).

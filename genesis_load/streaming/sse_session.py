@@ -67,6 +67,7 @@ class SSESession:
     ) -> None:
         self.environment = environment
         self.base_url = base_url.rstrip("/")
+        self._owns_http = http is None
         self.http = http if http is not None else requests.Session()
         self.options = options or SSEOptions()
 
@@ -103,6 +104,11 @@ class SSESession:
             failure is None, reason, "" if failure is None else failure.message, run.events,
             run.bytes, run.reconnects, run.lost, duration_ms, run.status, run.last_id,
         )  # fmt: skip
+
+    def close(self) -> None:
+        """Release the HTTP pool (only a pool this session created)."""
+        if self._owns_http:
+            self.http.close()
 
     def _url(self, path: str) -> str:
         return path if "://" in path else f"{self.base_url}{path}"

@@ -8,7 +8,10 @@ for a method, a JSON body or headers::
         sse_options = SSEOptions(stall_s=2.0)
 
     class Chat(SSEUser):
-        def stream_request(self):
+        def on_stop(self) -> None:
+        self.sse.close()
+
+    def stream_request(self):
             return SSERequest("/v1/chat/completions", name="chat", method="POST",
                               json={"model": "nova", "stream": True, "messages": [...]})
 
@@ -44,6 +47,9 @@ class SSEUser(User):
         super().__init__(environment)
         self.sse = SSESession(environment, self.host or "", options=self.sse_options)
         self.last_stream: StreamResult | None = None
+
+    def on_stop(self) -> None:
+        self.sse.close()
 
     def stream_request(self) -> SSERequest | str:
         """The stream the next task run opens (default: ``stream_path``)."""

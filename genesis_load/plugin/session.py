@@ -1,0 +1,255 @@
+"""One environment's run: when it starts, ticks, ends, and who hears about it.
+
+Owns the life cycle of one Locust ``Environment`` under genesis-load: at test start a fresh
+collector, the interval ticker, the resource monitor and the outputs' ``start``; at each
+interval the ``vus`` gauges, the roll and the outputs' ``interval``; at the end (test stop, or
+at once on Ctrl-C/SIGTERM, again with the last requests) the threshold verdicts, the analysis,
+the typed :class:`~genesis_load.results.Results`, and the outputs' ``stop``. Recording is the
+:class:`~.recorder.Recorder`'s, shipping between processes the :class:`~.distributed.WireLink`'s,
+judging the :class:`~.threshold_runner.ThresholdRunner`'s; no output is called by name.
+
+Created by :func:`genesis_load.plugin.attach`, one per environment; every listener is
+registered on that environment's events (and detached by :meth:`Session.detach`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import gevent
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+
+from ..analysis import analyze
+from ..errors import ResultsError
+from ..executors.runs import ScenarioRuns, attach_runs
+from ..metrics.collector import Collector
+from ..metrics.metric import BUILTIN_METRICS, samples
+from ..metrics.store import Store
+from ..monitor import PidSource, PrometheusSource, ResourceMonitor, SelfSource
+from ..outputs.base import IntervalSample, Output
+from ..results.build import build_results
+from ..results.schema import Results, ThresholdVerdict, Verdict
+from .distributed import WireLink
+from .meta import cpu_seconds, run_meta
+from .options import PluginConfig
+from .recorder import Recorder
+from .threshold_runner import ThresholdRunner
+from .ticker import IntervalTicker
+
+__all__ = ["Session"]
+
+log = logging.getLogger("genesis_load")
+
+_VUS = BUILTIN_METRICS["vus"]
+_VUS_MAX = BUILTIN_METRICS["vus_max"]
+
+
+class Session:
+    """genesis-load's state for one Environment: collector, outputs, thresholds, monitor."""
+
+    def __init__(
+        self,
+        environment: Environment,
+        config: PluginConfig | None = None,
+        outputs: list[Output] | None = None,
+    ) -> None:
+        self.environment = environment
+        self.config = config or PluginConfig()
+        self.outputs: list[Output] = list(outputs or [])
+        self.collector = Collector(time.time(), self.config.max_points)
+        self.recorder = Recorder(environment, self.collector)
+        self.wire = WireLink(self.collector)
+        self.runs: ScenarioRuns = attach_runs(environment)
+        self.ticker = IntervalTicker(self._roll, self.config.interval_s)
+        self.results: Results | None = None
+        self.warnings: list[str] = []
+        self.thresholds: ThresholdRunner | None = None
+        self.monitor: ResourceMonitor | None = None
+        self.abort_reason: str | None = None
+        self._monitor_greenlet: gevent.Greenlet | None = None
+        self._interval: tuple[Store, float, float] | None = None
+        self._started = False
+        self._interrupted = False
+        self._cpu_start_s = 0.0
+        self._vus_max = 0
+
+    def use_thresholds(self, runner: ThresholdRunner) -> None:
+        """Judge these thresholds at the end of every run and let them set the exit code."""
+        self.thresholds = runner
+
+    # -- wiring ------------------------------------------------------------------------------
+    def attach(self) -> Session:
+        events = self.environment.events
+        events.request.add_listener(self.recorder.on_request)
+        events.test_start.add_listener(self.on_test_start)
+        events.test_stop.add_listener(self.on_test_stop)
+        events.quitting.add_listener(self.on_quitting)
+        events.cpu_warning.add_listener(self.on_cpu_warning)
+        self.wire.attach(self.environment)
+        samples.add_listener(self.recorder.on_sample)
+        self.runs.samples.add_listener(self.recorder.on_scenario_sample)
+        return self
+
+    def detach(self) -> None:
+        events = self.environment.events
+        events.request.remove_listener(self.recorder.on_request)
+        events.test_start.remove_listener(self.on_test_start)
+        events.test_stop.remove_listener(self.on_test_stop)
+        events.quitting.remove_listener(self.on_quitting)
+        events.cpu_warning.remove_listener(self.on_cpu_warning)
+        self.wire.detach(self.environment)
+        samples.remove_listener(self.recorder.on_sample)
+        self.runs.samples.remove_listener(self.recorder.on_scenario_sample)
+        self.ticker.stop()
+        self._stop_monitor()
+
+    @property
+    def is_worker(self) -> bool:
+        return isinstance(self.environment.runner, WorkerRunner)
+
+    @property
+    def is_master(self) -> bool:
+        return isinstance(self.environment.runner, MasterRunner)
+
+    # -- start -------------------------------------------------------------------------------
+    def on_test_start(self, environment: Environment, **_: Any) -> None:
+        now = time.time()
+        self.collector = Collector(now, self.config.max_points)
+        self.collector.interval_listeners.append(self._keep_interval)
+        self.recorder.collector = self.wire.collector = self.collector
+        self.results = None
+        self.warnings = []
+        self._interrupted = False
+        self._started = True
+        self._vus_max = 0
+        self._cpu_start_s = cpu_seconds()
+        self.abort_reason = None
+        if self.thresholds is not None:
+            self.thresholds.on_test_start()
+        if self.is_worker:
+            return
+        self._each_output("start", now)
+        self.ticker.start(now)
+        self._start_monitor()
+
+    def _start_monitor(self) -> None:
+        """Sample the generator itself, and the target when a URL or PID was given."""
+        sources: dict[str, Any] = {"loadgen": SelfSource()}
+        if self.config.monitor_pid is not None:
+            sources["target"] = PidSource(self.config.monitor_pid)
+        elif self.config.monitor_url:
+            sources["target"] = PrometheusSource(self.config.monitor_url)
+        self.monitor = ResourceMonitor(sources, self.config.monitor_interval_s, sleep=gevent.sleep)
+        self._monitor_greenlet = gevent.spawn(self.monitor.run)
+
+    def _stop_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+        if self._monitor_greenlet is not None:
+            self._monitor_greenlet.kill(block=False)
+            self._monitor_greenlet = None
+
+    # -- each interval -----------------------------------------------------------------------
+    def _keep_interval(self, store: Store, start_s: float, end_s: float) -> None:
+        self._interval = (store, start_s, end_s)
+
+    def _roll(self, now: float) -> None:
+        runner = self.environment.runner
+        allocated = runner.user_count if runner is not None else 0
+        # scenario VUs spawned but parked until needed are not active (k6's vus vs vus_max)
+        self._vus_max = max(self._vus_max, allocated)
+        self.collector.record(_VUS, allocated - self.runs.parked, None, now)
+        self.collector.record(_VUS_MAX, self._vus_max, None, now)
+        point = self.collector.roll(now, pause=_yield)
+        if self._interval is not None:
+            store, start_s, end_s = self._interval
+            self._interval = None
+            self._each_output("interval", IntervalSample(point, store, start_s, end_s))
+
+    def _each_output(self, hook: str, arg: Any) -> None:
+        """Call one hook of every output; a failing output is logged and kept in the warnings."""
+        for output in self.outputs:
+            try:
+                getattr(output, hook)(arg)
+            except ResultsError as e:
+                log.error("genesis-load: %s", e)
+                if str(e) not in self.warnings:
+                    self.warnings.append(str(e))
+
+    def on_cpu_warning(self, environment: Environment, cpu_usage: float, **_: Any) -> None:
+        self.warnings.append(
+            f"load generator CPU reached {cpu_usage:.0f}%: latency figures above ~90% CPU "
+            "include the generator's own queueing and are not trustworthy"
+        )
+
+    # -- the end -----------------------------------------------------------------------------
+    def on_test_stop(self, environment: Environment, **_: Any) -> None:
+        self.finalize()
+
+    def on_quitting(self, environment: Environment, **_: Any) -> None:
+        """Ctrl-C or SIGTERM quits Locust while users run: write what we have now.
+
+        Locust then stops the runner, which fires ``test_stop`` and writes the results again
+        with the last requests, still marked as interrupted.
+        """
+        runner = self.environment.runner
+        running = runner is not None and runner.state in ("spawning", "running")
+        if running:
+            self._interrupted = True
+        if self._started and (running or self.results is None):
+            self.finalize()
+        if self.thresholds is not None and self._started and not self.is_worker:
+            self.environment.process_exit_code = self.thresholds.exit_code()
+
+    def finalize(self) -> Results | None:
+        """Close the last interval, judge, build the results and hand them to the outputs."""
+        if not self._started or self.is_worker:
+            return None
+        self.ticker.stop()
+        self._stop_monitor()
+        self.ticker.roll_now()
+        verdicts: list[ThresholdVerdict] = []
+        verdict: Verdict | None = None
+        if self.thresholds is not None:
+            verdicts, verdict = self.thresholds.judge()
+        warnings = list(self.warnings)
+        resources = None
+        if self.monitor is not None:
+            resources = self.monitor.results()
+            warnings.extend(self.monitor.warnings())
+        meta = run_meta(
+            self.environment,
+            self.collector,
+            interrupted=self._interrupted,
+            aborted=self.abort_reason,
+            cpu_start_s=self._cpu_start_s,
+            interval_s=self.config.interval_s,
+            trend_stats=self.config.trend_stats,
+            warnings=warnings,
+        )
+        analysis = analyze(
+            self.collector.series,
+            dict(meta.stages),
+            p95_target_ms=self.config.breaking_p95_ms,
+            error_rate_limit=self.config.breaking_error_rate,
+            sustain_s=self.config.breaking_sustain_s,
+        )
+        self.results = build_results(
+            self.collector,
+            meta,
+            self.config.trend_stats,
+            self.config.submetrics,
+            thresholds=verdicts,
+            verdict=verdict,
+            analysis=analysis,
+            resources=resources,
+        )
+        self._each_output("stop", self.results)
+        return self.results
+
+
+def _yield() -> None:
+    gevent.sleep(0)  # let due iterations and requests run between summaries
