@@ -22,6 +22,7 @@ __all__ = [
     "ArrivalRateUser",
     "PacedUser",
     "Scenario",
+    "ScenarioRuns",
     "ScenarioShape",
     "ScenarioUser",
     "Ticket",
@@ -30,7 +31,7 @@ __all__ = [
     "arrival_rate_user",
     "preset",
     "preset_from_env",
-    "reset_runs",
+    "runs_of",
     "scenario_from_config",
     "scenario_user",
     "scenarios_from_config",
@@ -47,7 +48,8 @@ _LAZY = {
     "ScenarioUser": ".user",
     "arrival_rate_user": ".user",
     "scenario_user": ".user",
-    "reset_runs": ".user",
+    "ScenarioRuns": ".runs",
+    "runs_of": ".runs",
 }
 
 

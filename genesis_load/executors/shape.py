@@ -22,7 +22,9 @@ from typing import Any, ClassVar
 from locust import LoadTestShape, User
 from locust.runners import MasterRunner
 
-from .user import ScenarioUser, VURun, active_runs
+from .run import VURun
+from .runs import runs_of
+from .user import ScenarioUser
 from .vus import VUScenario
 
 __all__ = ["ScenarioShape"]
@@ -52,7 +54,7 @@ class ScenarioShape(LoadTestShape):
 
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
         classes = self._scenario_classes()
-        runs = active_runs()
+        runs = dict(runs_of(self.runner.environment).runs) if self.runner else {}
         elapsed_s = self.get_run_time()
         if log.isEnabledFor(logging.DEBUG):
             log.debug(

@@ -23,6 +23,7 @@ Usage in a locustfile::
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ __all__ = [
 
 MetricKind = Literal["trend", "rate", "counter", "gauge"]
 Contains = Literal["time", "data", "default"]
+
+_log = logging.getLogger("genesis_load")
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
@@ -111,10 +114,16 @@ SampleListener = Callable[[Metric, float, Mapping[str, str] | None], None]
 
 
 class SampleHook:
-    """A minimal event hook: listeners get ``(metric, value, tags)`` for each sample."""
+    """An event hook: listeners get ``(metric, value, tags)`` for each sample.
+
+    Like Locust's ``EventHook``, a listener that raises is logged and skipped: a broken
+    listener never raises into the user that recorded the sample, and the other listeners still
+    get it. ``failures`` counts such errors so the run can report them.
+    """
 
     def __init__(self) -> None:
         self._listeners: list[SampleListener] = []
+        self.failures = 0
 
     def add_listener(self, listener: SampleListener) -> None:
         if listener not in self._listeners:
@@ -126,7 +135,11 @@ class SampleHook:
 
     def fire(self, metric: Metric, value: float, tags: Mapping[str, str] | None) -> None:
         for listener in self._listeners:
-            listener(metric, value, tags)
+            try:
+                listener(metric, value, tags)
+            except Exception:
+                self.failures += 1
+                _log.exception("genesis-load: a sample listener failed on %s", metric.name)
 
 
 #: Every custom-metric sample is fired here; the collector listens.

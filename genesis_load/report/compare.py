@@ -23,7 +23,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..outputs.summary import format_value
+from ..units import format_value
 from . import figures as fig
 from .load import Endpoint, Run
 

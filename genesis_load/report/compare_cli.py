@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import ResultsError
-from ..outputs.results import write_json_atomic
+from ..results.io import encode_json, write_atomic
 from .compare import compare_runs, comparison_json, render_comparison
 from .load import load_runs
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     render_comparison(comparison, console, args.old, args.new)
     if args.json:
         try:
-            write_json_atomic(args.json, comparison_json(comparison, args.old, args.new))
+            write_atomic(args.json, encode_json(comparison_json(comparison, args.old, args.new)))
         except ResultsError as e:
             return _fail(str(e))
     if not comparison.rows:

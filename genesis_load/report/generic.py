@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..outputs.summary import format_value
+from ..units import format_value
 
 __all__ = ["ResourceSeries", "flatten", "format_generic", "resource_series"]
 

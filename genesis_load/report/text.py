@@ -1,6 +1,6 @@
 """Small formatters shared by the report's sections: shares, times, rates, dates.
 
-Times use :func:`genesis_load.outputs.summary.format_value`, so the report and the terminal
+Times use :func:`genesis_load.units.format_value`, so the report and the terminal
 summary print a latency the same way (``7.58ms``, ``983µs``, ``1.23s``).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..outputs.summary import format_value
+from ..units import format_value
 
 __all__ = ["NONE", "ms", "pct", "rps", "when"]
 

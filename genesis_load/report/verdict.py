@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import EXIT_OK, EXIT_THRESHOLDS_FAILED
-from ..outputs.summary import format_value
-from ..thresholds.parser import ExpressionError, parse_expression
+from ..units import format_observed as format_observed_value
 from .load import Run, ThresholdResult
 
 __all__ = ["LOADGEN_CPU_LIMIT_PERCENT", "Failure", "Verdict", "format_observed", "judge"]
@@ -61,21 +60,8 @@ def _metric_kind(run: Run, metric: str) -> tuple[str, str]:
 
 def format_observed(run: Run, threshold: ThresholdResult) -> str:
     """The observed value with its unit: ``6.93ms``, ``0.042 (4.20%)``, ``980``, ``no data``."""
-    observed = threshold.observed
-    if observed is None:
-        return "no data"
     kind, contains = _metric_kind(run, threshold.metric)
-    try:
-        aggregation = parse_expression(threshold.expression).aggregation
-    except ExpressionError:
-        return f"{observed:.4g}"
-    if aggregation == "rate":
-        if kind == "counter":
-            return f"{format_value(observed, contains)}/s"
-        return f"{observed:.4g} ({observed * 100:.2f}%)"
-    if aggregation == "count":
-        return format_value(observed, "default" if kind == "trend" else contains)
-    return format_value(observed, contains)
+    return format_observed_value(threshold.observed, threshold.aggregation, kind, contains)
 
 
 def _run_failures(run: Run) -> list[Failure]:

@@ -23,9 +23,8 @@ import numpy as np
 import pytest
 
 from genesis_load.cli import main
-from genesis_load.outputs.results import load_results
-from genesis_load.outputs.summary import format_value
 from genesis_load.target import TargetProcess
+from genesis_load.units import format_value
 from tests.helpers import run_locust
 
 HERE = Path(__file__).parent
@@ -47,7 +46,8 @@ class Runs:
         return folder
 
     def doc(self, scenario: str) -> dict[str, Any]:
-        return load_results(self.files[scenario])
+        doc: dict[str, Any] = json.loads(self.files[scenario].read_text(encoding="utf-8"))
+        return doc
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from genesis_load.report.load import Endpoint, MetricEntry, Point, Run, Threshol
 from genesis_load.report.markdown import render_markdown
 from genesis_load.report.sections import build_document
 from genesis_load.report.verdict import format_observed, judge
+from genesis_load.thresholds import parse_expression
 
 
 def point(start_s: float, end_s: float, count: float, failed: float = 0, **extra: Any) -> Point:
@@ -61,7 +62,7 @@ def run(**changes: Any) -> Run:
                                              {"med": 5.0, "p(95)": 9.0, "count": 600}),
         },
         endpoints=(), points=(), histograms={}, analysis=None, resources=None,
-        thresholds=(ThresholdResult("http_req_failed", "rate<0.01", True, 0.0),),
+        thresholds=(ThresholdResult("http_req_failed", "rate<0.01", True, 0.0, aggregation="rate"),),
     )  # fmt: skip
     return replace(base, **changes)
 
@@ -123,7 +124,7 @@ def test_offered_load(metrics: dict[str, int], open_model: bool, issued: int, dr
 # --- verdict -------------------------------------------------------------------------------
 
 
-FAILED = ThresholdResult("http_req_duration", "p(95)<5", False, 9.0)
+FAILED = ThresholdResult("http_req_duration", "p(95)<5", False, 9.0, aggregation="p(95)")
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,8 @@ def test_judge_lists_unjudged_scenarios_and_caveats() -> None:
 )
 def test_format_observed(metric: str, expression: str, observed: float | None, shown: str) -> None:
     entries = dict(run().metrics)
-    threshold = ThresholdResult(metric, expression, True, observed)
+    aggregation = parse_expression(expression).stat
+    threshold = ThresholdResult(metric, expression, True, observed, aggregation=aggregation)
     assert format_observed(run(metrics=entries), threshold) == shown
 
 

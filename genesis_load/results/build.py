@@ -1,0 +1,149 @@
+"""Building a :class:`~genesis_load.results.schema.Results` from a collector's stores.
+
+Owns the translation of measured data (the cumulative store, the series) into the schema's
+records: every metric and requested sub-metric with k6's stats, one row per request name, the
+whole-run HDR histograms. Pure: no Locust, no files. Threshold verdicts, analysis and resources
+come in as finished values from their owners; nothing here judges or edits them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..metrics.collector import Collector
+from ..metrics.hdr import encode_histogram
+from ..metrics.selector import Selector
+from ..metrics.sinks import RateSink, TrendSink
+from ..metrics.stats import DEFAULT_TREND_STATS, sink_values
+from ..metrics.store import Store
+from .schema import (
+    RESULTS_FORMAT,
+    RESULTS_VERSION,
+    Meta,
+    MetricEntry,
+    RequestRow,
+    Results,
+    Series,
+    SeriesPoint,
+    ThresholdMark,
+    ThresholdVerdict,
+    Verdict,
+)
+
+__all__ = ["build_results", "metric_entries", "request_rows"]
+
+
+def _finite(values: Mapping[str, Any]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if not (isinstance(v, float) and not math.isfinite(v))}
+
+
+def metric_entries(
+    store: Store,
+    duration_s: float,
+    trend_stats: tuple[str, ...],
+    submetrics: Iterable[Selector] = (),
+    marks: Mapping[str, dict[str, ThresholdMark]] | None = None,
+) -> dict[str, MetricEntry]:
+    """k6-style ``metrics`` map: each metric with data, then the requested sub-metrics."""
+    out: dict[str, MetricEntry] = {}
+    selectors = [Selector(n) for n in store.metric_names()] + list(submetrics)
+    for selector in selectors:
+        sink = store.query(selector)
+        metric = store.metric(selector.metric)
+        if sink is None or metric is None:
+            continue
+        key = str(selector)
+        out[key] = MetricEntry(
+            type=metric.kind,
+            contains=metric.contains,
+            values=_finite(sink_values(sink, trend_stats, duration_s)),
+            thresholds=(marks or {}).get(key, {}),
+        )
+    return out
+
+
+def request_rows(store: Store, duration_s: float, trend_stats: tuple[str, ...]) -> list[RequestRow]:
+    """One row per request name: count, failures, throughput and the latency stats (ms)."""
+    rows = []
+    for name in store.tag_values("http_req_duration", "name"):
+        tag = (("name", name),)
+        duration = store.query(Selector("http_req_duration", tag))
+        failed = store.query(Selector("http_req_failed", tag))
+        if not isinstance(duration, TrendSink) or not isinstance(failed, RateSink):
+            continue
+        values = sink_values(duration, trend_stats, duration_s)
+        methods = sorted(
+            {
+                v
+                for b in store.requests.values()
+                for k, v in b.tags
+                if k == "method" and ("name", name) in b.tags
+            }
+        )
+        count = int(values.pop("count"))
+        rows.append(
+            RequestRow(
+                name=name,
+                methods=methods,
+                count=count,
+                failed=failed.trues,
+                rps=count / duration_s if duration_s > 0 else 0.0,
+                duration_ms=_finite(values),
+            )
+        )
+    return rows
+
+
+def _histograms(store: Store) -> dict[str, str]:
+    """The whole run's HDR histograms of the request trends, base64 (HdrHistogram V2 format).
+
+    Readers decode them with any HdrHistogram library, e.g. for a percentile spectrum."""
+    out = {}
+    for name in ("http_req_duration", "http_req_duration_corrected"):
+        sink = store.query(Selector(name))
+        if isinstance(sink, TrendSink) and sink.hist.get_total_count():
+            out[name] = encode_histogram(sink.hist)
+    return out
+
+
+def _series(collector: Collector) -> Series:
+    points = []
+    for p in collector.series.points:
+        entries = {
+            key: {k: v for k, v in entry.items() if k != "wire"} for key, entry in p.entries.items()
+        }
+        points.append(SeriesPoint(p.start_s, p.end_s, entries))
+    return Series(collector.series.max_points, collector.series.coalesced, points)
+
+
+def build_results(
+    collector: Collector,
+    meta: Meta,
+    trend_stats: tuple[str, ...] = DEFAULT_TREND_STATS,
+    submetrics: Iterable[Selector] = (),
+    *,
+    thresholds: Sequence[ThresholdVerdict] = (),
+    verdict: Verdict | None = None,
+    analysis: dict[str, Any] | None = None,
+    resources: dict[str, Any] | None = None,
+) -> Results:
+    """The whole document for a collector whose intervals are rolled."""
+    store, duration_s = collector.cumulative, collector.duration_s
+    marks: dict[str, dict[str, ThresholdMark]] = {}
+    for t in thresholds:
+        marks.setdefault(t.metric, {})[t.expression] = ThresholdMark(t.ok)
+    return Results(
+        format=RESULTS_FORMAT,
+        version=RESULTS_VERSION,
+        meta=meta,
+        metrics=metric_entries(store, duration_s, trend_stats, submetrics, marks),
+        requests=request_rows(store, duration_s, trend_stats),
+        histograms=_histograms(store),
+        series=_series(collector),
+        thresholds=list(thresholds),
+        verdict=verdict,
+        analysis=analysis,
+        resources=resources,
+    )
