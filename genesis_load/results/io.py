@@ -77,9 +77,13 @@ def _upgrade_v1(raw: dict[str, Any]) -> None:
 def decode_results(data: bytes, where: str) -> Results:
     """Decode one results document; ``where`` names it in errors."""
     try:
-        raw = msgspec.json.decode(data)
+        data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ResultsError(f"{where} is not a readable results file: not UTF-8 text") from e
+        raise ResultsError(
+            f"{where} is not a readable results file: not UTF-8 text (byte {e.start})"
+        ) from e
+    try:
+        raw = msgspec.json.decode(data)
     except (msgspec.DecodeError, RecursionError) as e:  # not JSON, or nested too deep
         raise ResultsError(f"{where} is not a readable results file: {e}") from e
     if not isinstance(raw, dict) or raw.get("format") != RESULTS_FORMAT:
