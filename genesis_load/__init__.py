@@ -6,12 +6,17 @@ Import it in a locustfile and every request is recorded into HDR histograms::
     from locust import HttpUser, task
 
 Importing this package does not import Locust (or gevent's monkey-patching) by itself: the
-listeners are installed only when Locust is already loaded, as it is in a locustfile.
+names that need Locust (user classes, shapes, ``attach``) load on first use, and the options
+and ``init`` listener are added to Locust's CLI only when Locust is already loaded, as it is
+in a locustfile. All state lives in one session per Locust ``Environment``
+(:func:`attach`); see docs/design/0009-shell.md.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 from .checks import check, group
 from .errors import (
@@ -20,8 +25,13 @@ from .errors import (
     EXIT_THRESHOLDS_FAILED,
     ConfigError,
     GenesisLoadError,
+    ResultsError,
 )
+from .executors.scenario import Scenario
+from .executors.vus import VUScenario
 from .metrics import Counter, Gauge, Rate, Trend
+from .pacing import ConstantPacer, GammaPacer, PoissonPacer, Stage, StagesPacer
+from .results import Results, read_results
 from .thresholds import set_thresholds
 
 try:  # the version is written once, in pyproject.toml, and read from the installed metadata
@@ -36,19 +46,69 @@ __all__ = [
     "EXIT_ABORTED",
     "EXIT_CONFIG_ERROR",
     "EXIT_THRESHOLDS_FAILED",
+    "ArrivalRateUser",
     "ConfigError",
+    "ConstantPacer",
     "Counter",
+    "GammaPacer",
     "Gauge",
+    "GenesisApiUser",
     "GenesisLoadError",
+    "GenesisSSEUser",
+    "GenesisWebSocketUser",
+    "PacedUser",
+    "PoissonPacer",
     "Rate",
+    "Results",
+    "ResultsError",
+    "SSESession",
+    "SSEUser",
+    "Scenario",
+    "ScenarioShape",
+    "Stage",
+    "StagesPacer",
     "Trend",
+    "VUScenario",
+    "WebSocketSession",
+    "WebSocketUser",
     "__version__",
+    "arrival_rate_user",
+    "attach",
     "check",
     "group",
+    "read_results",
+    "scenario_user",
     "set_thresholds",
+    "timed_stream",
 ]
 
-if "locust" in sys.modules:
+#: Names whose modules import Locust (and so gevent's monkey-patching): loaded on first use.
+_ON_LOCUST = {
+    "ArrivalRateUser": ".executors.user",
+    "PacedUser": ".executors.paced",
+    "ScenarioShape": ".executors.shape",
+    "arrival_rate_user": ".executors.user",
+    "scenario_user": ".executors.user",
+    "GenesisApiUser": ".users",
+    "GenesisSSEUser": ".streaming",
+    "GenesisWebSocketUser": ".streaming",
+    "SSESession": ".streaming",
+    "SSEUser": ".streaming",
+    "WebSocketSession": ".streaming",
+    "WebSocketUser": ".streaming",
+    "timed_stream": ".streaming",
+    "attach": ".plugin",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_LOCUST.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
+
+if "locust" in sys.modules:  # imported from a locustfile: Locust's CLI will find the plugin
     from .plugin import install
 
     install()

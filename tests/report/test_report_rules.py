@@ -62,7 +62,9 @@ def run(**changes: Any) -> Run:
                                              {"med": 5.0, "p(95)": 9.0, "count": 600}),
         },
         endpoints=(), points=(), histograms={}, analysis=None, resources=None,
-        thresholds=(ThresholdResult("http_req_failed", "rate<0.01", True, 0.0, aggregation="rate"),),
+        thresholds=(
+            ThresholdResult("http_req_failed", "rate<0.01", True, 0.0, aggregation="rate"),
+        ),
     )  # fmt: skip
     return replace(base, **changes)
 
