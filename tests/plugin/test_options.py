@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from genesis_load.errors import ConfigError
+from genesis_load.errors import EXIT_CONFIG_ERROR, ConfigError
 from genesis_load.metrics.stats import DEFAULT_TREND_STATS
 from genesis_load.plugin.options import OPTIONS, PluginConfig, add_options, config_from_options
 
@@ -143,3 +146,16 @@ def test_a_profile_and_the_environment_together_are_refused_not_multiplied() -> 
     (problem,) = err.value.problems
     assert "GENESIS_TIME_FACTOR=0.5 and --profile" in problem
     assert "ci.toml both scale the scenarios" in problem and "never multiply" in problem
+
+
+def test_locust_refuses_a_profile_and_the_variables_before_any_load(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", str(root / "locustfiles" / "spike.py"),
+         "--headless", "--host", "http://127.0.0.1:9", "--profile", "ci"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+        env={**os.environ, "GENESIS_RATE_FACTOR": "2"},
+    )  # fmt: skip
+    assert proc.returncode == EXIT_CONFIG_ERROR, proc.stderr[-2000:]
+    assert "GENESIS_RATE_FACTOR=2 and --profile" in proc.stderr
+    assert "no load was sent" in proc.stderr
