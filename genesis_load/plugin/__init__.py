@@ -42,7 +42,7 @@ def output_specs(config: PluginConfig) -> list[OutputSpec]:
         specs.append(OutputSpec("hlog", config.hdr_log, "--hdr-log"))
     if config.live_status:
         specs.append(OutputSpec("live", config.live_status, "--live-status"))
-    specs += [parse_out(text) for text in getattr(config, "out", ())]
+    specs += [parse_out(text) for text in config.out]
     if config.print_summary and not any(s.name == "summary" for s in specs):
         specs.append(OutputSpec("summary"))
     # the summary prints last, after every file is written
