@@ -30,8 +30,8 @@ from ..errors import ConfigError
 from ..executors.scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV, factors_from_env
 from ..metrics.selector import Selector, parse_selector
 from ..metrics.stats import DEFAULT_TREND_STATS, parse_trend_stats
-from ..results.io import check_writable
 from ..profiles import Profile, load_profile
+from ..results.io import check_writable
 
 __all__ = ["OPTIONS", "Option", "PluginConfig", "add_options", "config_from_options"]
 
