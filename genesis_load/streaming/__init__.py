@@ -18,7 +18,8 @@ from .errors import REASONS, StreamFailure
 from .genesis_users import GenesisChatStreamUser, GenesisSSEUser, GenesisWebSocketUser
 from .http_stream import StreamedBody, timed_stream
 from .send_time import epoch_seconds, server_send_time
-from .sse_session import EventHandler, SSESession
+from .sse_read import EventHandler
+from .sse_session import SSESession
 from .sse_types import SSEEvent, SSEOptions, SSERequest, StreamResult
 from .sse_user import SSEUser
 from .ws_pending import Pending

@@ -1,8 +1,8 @@
 """``SSESession``: one user's SSE streams, measured end to end (metrics in ``_metrics.py``).
 
-Owns the stream loop: open (``sse_connection``), read as bytes arrive (``arrival_feed``),
-parse (sseclient-py), judge (``sse_judge``), reconnect with ``Last-Event-ID`` after a broken
-stream, and record. Usable from any Locust user::
+Owns a stream across its connections: open (``sse_connection``), read (``sse_read``, which
+feeds sseclient-py as bytes arrive), reconnect with ``Last-Event-ID`` after a broken stream,
+and record the stream's outcome. Usable from any Locust user::
 
     class Mixed(HttpUser):
         def on_start(self):
@@ -18,40 +18,20 @@ A stream never raises: failures are recorded and returned in :class:`StreamResul
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import gevent
 import requests
-import sseclient
 
 from . import _metrics as m
 from ._fire import fire_stream_request
-from .arrival_feed import ArrivalFeed
 from .errors import StreamFailure
 from .sse_connection import open_stream
-from .sse_judge import judge_event, numeric_id
-from .sse_types import SSEEvent, SSEOptions, SSERequest, StreamResult
+from .sse_read import EventHandler, StreamState, read_connection
+from .sse_types import SSEOptions, SSERequest, StreamResult
 
-__all__ = ["EventHandler", "SSESession"]
-
-#: Called for each event; returning True ends the stream as completed.
-EventHandler = Callable[[SSEEvent], bool | None]
-
-
-@dataclass
-class _Run:
-    start_s: float
-    events: int = 0
-    bytes: int = 0
-    reconnects: int = 0
-    lost: int = 0
-    status: int = 0
-    connections: int = 0
-    last_id: str | None = None
-    resumed_from: str | None = None
-    retry_s: float | None = None
+__all__ = ["SSESession"]
 
 
 class SSESession:
@@ -86,7 +66,7 @@ class SSESession:
         req = SSERequest(request) if isinstance(request, str) else request
         name = req.name or req.path
         tags = {"name": name}
-        run = _Run(start_s=time.perf_counter())
+        run = StreamState(start_s=time.perf_counter())
         failure: StreamFailure | None = None
         try:
             self._run(req, tags, run, on_event)
@@ -114,7 +94,11 @@ class SSESession:
         return path if "://" in path else f"{self.base_url}{path}"
 
     def _run(
-        self, req: SSERequest, tags: Mapping[str, str], run: _Run, on_event: EventHandler | None
+        self,
+        req: SSERequest,
+        tags: Mapping[str, str],
+        run: StreamState,
+        on_event: EventHandler | None,
     ) -> None:
         options, url = self.options, self._url(req.path)
         while True:
@@ -132,7 +116,7 @@ class SSESession:
             headers_s = time.perf_counter()
             m.SSE_CONNECT.add((headers_s - sent_s) * 1000.0, tags)
             try:
-                if self._read(response, headers_s, tags, run, on_event):
+                if read_connection(response, headers_s, tags, run, options, on_event):
                     return
                 if options.eof_completes:
                     return
@@ -147,7 +131,7 @@ class SSESession:
                 response.close()
             self._reconnect(run, broken)
 
-    def _reconnect(self, run: _Run, failure: StreamFailure) -> None:
+    def _reconnect(self, run: StreamState, failure: StreamFailure) -> None:
         """Wait the server's ``retry`` (or the default), then let the loop reconnect."""
         options = self.options
         if run.reconnects >= options.max_reconnects:
@@ -160,71 +144,3 @@ class SSESession:
         run.reconnects += 1
         run.resumed_from = run.last_id
         m.SSE_RECONNECTS.add(1)
-
-    def _read(
-        self,
-        response: requests.Response,
-        headers_s: float,
-        tags: Mapping[str, str],
-        run: _Run,
-        on_event: EventHandler | None,
-    ) -> bool:
-        """Read one connection's events; True when the stream completed."""
-        options = self.options
-        last_s: float | None = None  # last event on this connection
-
-        def deadline() -> tuple[float, str, str]:
-            end = (
-                run.start_s + options.timeout_s,
-                "timeout",
-                f"stream over {options.timeout_s:g} s",
-            )
-            if run.events == 0:
-                first = options.first_event_s
-                return min(end, (headers_s + first, "timeout", f"no event within {first:g} s"))
-            since = headers_s if last_s is None else last_s
-            stall = (since + options.stall_s, "stall", f"no event for {options.stall_s:g} s")
-            return min(end, stall)
-
-        feed = ArrivalFeed(response, deadline)
-        counted = 0
-        try:
-            for raw in sseclient.SSEClient(iter(feed)).events():
-                at_s, wall_s = feed.arrived_s, feed.arrived_wall_s
-                run.events += 1
-                m.SSE_EVENTS.add(1, tags)
-                m.SSE_BYTES.add(feed.bytes - counted, tags)
-                counted = feed.bytes
-                if run.events == 1:
-                    m.SSE_TTFE.add((at_s - run.start_s) * 1000.0, tags)
-                if last_s is not None:
-                    m.SSE_EVENT_GAP.add((at_s - last_s) * 1000.0, tags)
-                last_s = at_s
-                self._note_ids(raw, run)
-                event, terminal = judge_event(raw, options, run.events, at_s, wall_s)
-                sent_wall_s = options.send_time(event.payload)
-                if sent_wall_s is not None:
-                    m.SSE_EVENT_LATENCY.add((wall_s - sent_wall_s) * 1000.0, tags)
-                stop = on_event(event) if on_event is not None else None
-                if terminal or stop is True or run.events == options.max_events:
-                    return True
-            return False
-        finally:
-            run.bytes += feed.bytes
-            if feed.bytes > counted:
-                m.SSE_BYTES.add(feed.bytes - counted, tags)
-
-    @staticmethod
-    def _note_ids(raw: Any, run: _Run) -> None:
-        if raw.retry:
-            retry_ms = numeric_id(raw.retry)
-            if retry_ms is not None and retry_ms >= 0:
-                run.retry_s = retry_ms / 1000.0
-        if run.resumed_from is not None and raw.id is not None:
-            before, now = numeric_id(run.resumed_from), numeric_id(raw.id)
-            if before is not None and now is not None and now > before + 1:
-                run.lost += now - before - 1
-                m.SSE_EVENTS_LOST.add(now - before - 1)
-            run.resumed_from = None
-        if raw.id is not None:
-            run.last_id = raw.id

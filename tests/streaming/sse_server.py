@@ -4,7 +4,7 @@ Run as ``python -m tests.streaming.sse_server``; it binds 127.0.0.1:0 and prints
 ``listening <port>``. Routes (query parameters control the timing the tests assert on):
 
 * ``/ticks?count=N&interval_ms=M&stall_before=K&stall_ms=S&pad=B&end=1&error_after=E``:
-  events ``id: i``, ``event: tick``, ``data: {"seq": i, "sent_at": <epoch s>}`` due at
+  events ``id: i``, ``event: tick``, ``data: {"seq": i, "sent_at": <epoch s>, "mono": <s>}`` due at
   ``start + (i - 1) * M`` (plus ``S`` from event K on), then ``event: end`` when ``end=1``.
   ``error_after=E`` sends ``event: error`` after tick E instead of going on.
 * ``/resume?count=N&break_after=K&skip=L&retry_ms=R``: like ticks with ``retry: R``; the first
@@ -43,7 +43,11 @@ def _int(request: Request, key: str, default: int) -> int:
 
 
 def _tick(seq: int, pad: int) -> dict[str, object]:
-    data = json.dumps({"seq": seq, "sent_at": time.time(), "pad": "x" * pad})
+    # mono: the server's CLOCK_MONOTONIC (time.perf_counter on Linux, the same clock in every
+    # process), so a test can compare the client's gaps with the server's send gaps
+    data = json.dumps(
+        {"seq": seq, "sent_at": time.time(), "mono": time.perf_counter(), "pad": "x" * pad}
+    )
     return {"id": str(seq), "event": "tick", "data": data}
 
 
