@@ -2,9 +2,9 @@
 
 ``add_arguments`` fills any argparse parser (the ``genesis-load target`` subcommand or
 ``python -m genesis_load.target``); ``run`` serves and returns the exit code (0 after a signal,
-1 if it cannot start, e.g. the port is taken or the access log cannot be opened, 2 for bad
-options, 104 when aiohttp, the optional 'target' extra, is not installed). Once listening it
-prints exactly one line to stdout::
+1 if it cannot start, e.g. the port is taken or the access log or the database cannot be
+opened, 2 for bad options, 104 when aiohttp, the optional 'target' extra, is not installed).
+Once listening it prints exactly one line to stdout::
 
     genesis-load target listening on http://127.0.0.1:PORT
 
@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import signal
+import sqlite3
 import sys
 
 from genesis_load._extras import MissingExtraError, require
@@ -225,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         asyncio.run(serve(config))
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:  # port taken, log or --db path not writable
         print(f"genesis-load target: cannot start: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -98,6 +98,7 @@ def test_every_user_kind_is_recorded_and_matches_the_server_count(
     logged = 0
     while (h := reader.get_next_interval_histogram()) is not None:
         logged += h.get_total_count()
+    reader.close()  # hdrh's reader opens the file itself and never closes it
     assert logged == metrics["http_reqs"]["values"]["count"]
 
 

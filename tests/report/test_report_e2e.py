@@ -27,6 +27,8 @@ from genesis_load.target import TargetProcess
 from genesis_load.units import format_value
 from tests.helpers import run_locust
 
+pytestmark = pytest.mark.slow  # the module's fixture runs five real Locust runs (~10 s)
+
 HERE = Path(__file__).parent
 CHROMIUM = Path("/usr/bin/chromium")
 PASS = ("--threshold", "http_req_failed: rate<0.01", "--threshold", "http_req_duration: p(95)<500")

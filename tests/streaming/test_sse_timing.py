@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from genesis_load.streaming import SSEOptions, SSESession
 from tests.streaming.conftest import Recorder
@@ -12,6 +13,7 @@ def _p50(values: list[float]) -> float:
     return float(np.percentile(values, 50))
 
 
+@pytest.mark.slow  # 2 s of events
 def test_events_every_50_ms_give_a_50_ms_median_gap(sse_server: str, recorder: Recorder) -> None:
     session = SSESession(recorder.environment, sse_server)
     result = session.stream("/ticks?count=41&interval_ms=50")
@@ -33,6 +35,7 @@ def test_events_every_50_ms_give_a_50_ms_median_gap(sse_server: str, recorder: R
     assert recorder.values("sse_stream_completed") == [1.0]
 
 
+@pytest.mark.slow  # 2 s of events
 def test_10_byte_events_on_a_non_chunked_body_are_timed_on_arrival(
     plain_sse_server: str, recorder: Recorder
 ) -> None:
