@@ -16,6 +16,8 @@ parameter can be overridden, and ``rate_factor`` / ``time_factor`` scale a prese
 Spike stages: warm, surge, spike, drop, recovery.
 | soak | constant 100/s for 30 min | steady |
 | benchmarks | constant 100/s for 25 min | steady |
+| streaming_sse | SSE streams: 0 -> 10/s in 1 min, hold 5 min, -> 0 in 1 min | ramp-up, hold, ramp-down |
+| streaming_ws | WebSocket messages: 50/s over 20 open sockets for 7 min | (none) |
 
 Which user class and thresholds go with a preset in the suite is the suite registry's
 (``genesis_load.suite.registry``). A run's scale factors (``--profile``, or the
@@ -162,6 +164,50 @@ def benchmarks(
     return _steady("benchmarks", rate_rps, duration_s, rate_factor, time_factor, kw)
 
 
+def streaming_sse(
+    peak_per_s: float = 10,
+    ramp_s: float = 60,
+    hold_s: float = 300,
+    down_s: float = 60,
+    stream_s: float = 1.5,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
+    """SSE streams started per second over the seed's 7-minute streaming run: up, hold, down.
+
+    Each stream is held to its end (``stream_s`` long on the demo feed), so the VU pool is
+    sized by Little's law: streams open at once = rate x stream time."""
+    _check_factors(rate_factor, time_factor)
+    peak, t = peak_per_s * rate_factor, time_factor
+    pacer = StagesPacer(
+        0.0, [Stage(ramp_s * t, peak), Stage(hold_s * t, peak), Stage(down_s * t, 0.0)]
+    )
+    kw.setdefault("pre_allocated_vus", max(2, math.ceil(peak * stream_s)))
+    kw.setdefault("max_vus", max(4, math.ceil(peak * stream_s * 3)))
+    kw.setdefault("scenario_name", "streaming_sse")
+    return _scenario("streaming", pacer, ("ramp-up", "hold", "ramp-down"), peak, kw)
+
+
+def streaming_ws(
+    rate_per_s: float = 50,
+    duration_s: float = 420,
+    connections: int = 20,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
+    """WebSocket messages (echo, subscription, ping) sent per second over ``connections`` open
+    sockets (one per VU, kept for the run) for the seed's 7 minutes."""
+    _check_factors(rate_factor, time_factor)
+    r = rate_per_s * rate_factor
+    kw.setdefault("pre_allocated_vus", max(2, math.ceil(connections * rate_factor)))
+    kw.setdefault("max_vus", max(4, math.ceil(connections * rate_factor * 2)))
+    kw.setdefault("scenario_name", "streaming_ws")
+    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
+    return _scenario("streaming", pacer, (), r, kw)  # the SSE part names the stages
+
+
 #: Registry: preset name -> constructor (plain dict, STYLE habit 4).
 PRESETS: dict[str, Callable[..., Scenario]] = {
     "baseline": baseline,
@@ -169,6 +215,8 @@ PRESETS: dict[str, Callable[..., Scenario]] = {
     "spike": spike,
     "soak": soak,
     "benchmarks": benchmarks,
+    "streaming_sse": streaming_sse,
+    "streaming_ws": streaming_ws,
 }
 
 

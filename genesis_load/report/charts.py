@@ -83,7 +83,7 @@ class Chart:
     """One written chart: what it shows (``kind``), its title and alt text, and its file."""
 
     scenario: str
-    kind: str  # throughput | errors | spectrum | endpoints
+    kind: str  # throughput | errors | spectrum | endpoints | streaming
     title: str
     alt: str
     path: Path
@@ -397,6 +397,45 @@ def _endpoints(run: Run, path: Path) -> Chart | None:
     )
 
 
+#: Streaming latencies drawn over time: (series key, label, colour).
+_STREAM_LINES = (
+    ("sse_time_to_first_event", "SSE time to first event p95", "#0969da"),
+    ("sse_event_gap", "SSE event gap p95", "#8250df"),
+    ("ws_rtt", "WebSocket RTT p95", "#1a7f37"),
+)
+
+
+def _streaming(run: Run, path: Path) -> Chart | None:
+    points = _drawn_points(run)
+    lines = [
+        (label, color, _steps(points, _stat(key, "p(95)"))) for key, label, color in _STREAM_LINES
+    ]
+    lines = [(label, color, xy) for label, color, xy in lines if xy[0]]
+    if not lines:
+        return None
+    title = f"{run.scenario}: streaming latency over time"
+    with _figure(figsize=(10, 3.2)) as fig:
+        ax = fig.subplots()
+        for label, color, (xs, ys) in lines:
+            ax.step(xs, ys, where="post", color=color, linewidth=1.5, label=label)
+        ax.set_ylabel("ms (p95 per interval)")
+        ax.set_xlabel("time since start of run (s)")
+        _headroom(ax)
+        ax.legend(loc="upper left", ncols=3)
+        ax.set_title(title, pad=16 if run.stages else 6)
+        _stage_lines((ax,), run, ax)
+        fig.tight_layout()
+        _save(fig, path)
+    return Chart(
+        run.scenario,
+        "streaming",
+        title,
+        f"{run.scenario}: p95 of SSE time to first event, SSE event gaps and WebSocket round "
+        "trips per interval",
+        path,
+    )
+
+
 def chart_prefix(scenario: str, taken: set[str]) -> str:
     """A file-name-safe prefix for the scenario's charts, not in ``taken`` (then added)."""
     base = prefix = _slug(scenario)
@@ -416,5 +455,6 @@ def render_charts(run: Run, out_dir: Path, prefix: str | None = None) -> tuple[C
         _errors(run, out_dir / f"{slug}-errors.png"),
         _spectrum(run, out_dir / f"{slug}-spectrum.png"),
         _endpoints(run, out_dir / f"{slug}-endpoints.png"),
+        _streaming(run, out_dir / f"{slug}-streaming.png"),
     )
     return tuple(c for c in charts if c is not None)

@@ -12,6 +12,7 @@ from . import figures as fig
 from .document import Block, Cell, Code, Columns, Figure, Line, Section, Table, Tile, Tiles
 from .generic import flatten, format_generic
 from .load import Run
+from .streaming_section import STREAMING_CHART
 from .text import ms, pct, rps, when
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ def scenario_section(run: Run, charts: Sequence[Chart]) -> Section:
     blocks.append(Columns(tuple(tables)))
     if run.analysis is not None and not run.analysis:
         blocks.append(Line("present but empty.", lead="Analysis:"))
+    charts = [c for c in charts if c.kind != STREAMING_CHART]  # shown under Streaming
     blocks.extend(Figure(c) for c in charts if c.wide)
     narrow = tuple(Figure(c) for c in charts if not c.wide)
     if narrow:

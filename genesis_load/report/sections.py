@@ -30,6 +30,7 @@ from .generic import format_generic, resource_series
 from .load import Run
 from .scalability import scalability_section
 from .scenario_section import scenario_section
+from .streaming_section import streaming_section
 from .text import NONE, when
 from .verdict import LOADGEN_CPU_LIMIT_PERCENT, Verdict, format_observed
 
@@ -274,6 +275,7 @@ def build_document(
             (),
             tuple(scenario_section(r, charts.get(r.scenario, ())) for r in runs),
         ),
+        streaming_section(runs, charts),
         error_handling_section(runs),
         _resources(runs),
         scalability_section(runs),

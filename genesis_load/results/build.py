@@ -32,7 +32,22 @@ from .schema import (
     Verdict,
 )
 
-__all__ = ["build_results", "metric_entries", "request_rows"]
+__all__ = [
+    "TAG_BREAKDOWNS",
+    "breakdown_selectors",
+    "build_results",
+    "metric_entries",
+    "request_rows",
+]
+
+#: Metrics whose results also list one sub-metric per value of these tags, whatever values the
+#: run produced (``sse_stream_completed{reason:stall}``...), so a reader sees why streams failed
+#: without declaring every reason in advance.
+TAG_BREAKDOWNS: Mapping[str, tuple[str, ...]] = {
+    "sse_stream_completed": ("reason",),
+    "ws_closes": ("code",),
+    "ws_failures": ("reason",),
+}
 
 
 def _finite(values: Mapping[str, Any]) -> dict[str, float]:
@@ -96,12 +111,26 @@ def request_rows(store: Store, duration_s: float, trend_stats: tuple[str, ...]) 
     return rows
 
 
-def _histograms(store: Store) -> dict[str, str]:
-    """The whole run's HDR histograms of the request trends, base64 (HdrHistogram V2 format).
+def breakdown_selectors(
+    store: Store, breakdowns: Mapping[str, tuple[str, ...]] = TAG_BREAKDOWNS
+) -> list[Selector]:
+    """One selector per (metric, tag, value) of ``breakdowns`` that has data in ``store``."""
+    out = []
+    for metric, tags in breakdowns.items():
+        for tag in tags:
+            out += [Selector(metric, ((tag, v),)) for v in store.tag_values(metric, tag)]
+    return out
 
-    Readers decode them with any HdrHistogram library, e.g. for a percentile spectrum."""
+
+def _histograms(store: Store) -> dict[str, str]:
+    """The whole run's HDR histogram of every time trend (HdrHistogram V2 format, base64).
+
+    Readers decode them with any HdrHistogram library, for any percentile or a spectrum."""
     out = {}
-    for name in ("http_req_duration", "http_req_duration_corrected"):
+    for name in store.metric_names():
+        metric = store.metric(name)
+        if metric is None or metric.kind != "trend" or metric.contains != "time":
+            continue
         sink = store.query(Selector(name))
         if isinstance(sink, TrendSink) and sink.hist.get_total_count():
             out[name] = encode_histogram(sink.hist)
@@ -138,7 +167,9 @@ def build_results(
         format=RESULTS_FORMAT,
         version=RESULTS_VERSION,
         meta=meta,
-        metrics=metric_entries(store, duration_s, trend_stats, submetrics, marks),
+        metrics=metric_entries(
+            store, duration_s, trend_stats, [*submetrics, *breakdown_selectors(store)], marks
+        ),
         requests=request_rows(store, duration_s, trend_stats),
         histograms=_histograms(store),
         series=_series(collector),

@@ -34,18 +34,22 @@ def _import(ref: str) -> type[User]:
     return cls
 
 
-def suite_classes(name: str, module: str) -> tuple[type[User], type[ScenarioShape]]:
-    """The user class (``Spike``) and shape (``SpikeShape``) of suite scenario ``name``.
+def suite_classes(name: str, module: str) -> tuple[Any, ...]:
+    """The user classes (``Spike``; ``Streaming``, ``StreamingWs``) and then the shape
+    (``SpikeShape``) of suite scenario ``name``: ``Spike, SpikeShape = suite_classes(...)``.
 
     ``module``: the locustfile's ``__name__``, so the shape reads as defined there.
     """
     entry = SUITE[name]
-    user = arrival_rate_user(_import(entry.user), preset(entry.preset), entry.class_name)
+    users = tuple(
+        arrival_rate_user(_import(part.user), preset(part.preset), cls_name)
+        for part, cls_name in zip(entry.parts, entry.class_names, strict=True)
+    )
     attrs: dict[str, Any] = {
-        "user_classes": (user,),
+        "user_classes": users,
         "thresholds": dict(entry.thresholds),
         "__module__": module,
         "__doc__": f"{entry.name}: {entry.description} (suite registry entry).",
     }
     shape = type(f"{entry.class_name}Shape", (ScenarioShape,), attrs)
-    return user, shape
+    return (*users, shape)

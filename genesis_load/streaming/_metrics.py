@@ -27,6 +27,7 @@ __all__ = [
     "WS_MSGS_SENT",
     "WS_PING",
     "WS_PUSH_LATENCY",
+    "WS_REQUEST_FAILED",
     "WS_RTT",
     "WS_SESSION_DURATION",
 ]
@@ -60,3 +61,7 @@ WS_CLOSED_NORMALLY = Rate(
     "ws_sessions_closed_normally", description="sessions closed with code 1000 or 1001"
 )
 WS_FAILURES = Counter("ws_failures", description="WebSocket failures, tagged by reason")
+WS_REQUEST_FAILED = Rate(
+    "ws_request_failed",
+    description="share of WebSocket requests (replies, waits, pings) that failed",
+)

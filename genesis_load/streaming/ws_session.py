@@ -221,6 +221,7 @@ class WebSocketSession:
     # -- recording --------------------------------------------------------------------------
     def fire_request(self, name: str, ms: float, length: int, exc: StreamFailure | None) -> None:
         """One ``WS`` row in Locust's statistics (ignored by genesis-load's http_* metrics)."""
+        m.WS_REQUEST_FAILED.add(exc is not None, {"name": name})
         fire_stream_request(
             self.environment, request_type="WS", name=name, response_time_ms=ms,
             response_length=length, stream="ws", exception=exc,

@@ -47,10 +47,12 @@ class ScenarioOutcome:
 
 def planned_seconds(name: str, profile: Profile) -> float:
     """The scheduled length of a suite scenario under a profile's time factor."""
-    scenario = preset(
-        SUITE[name].preset, time_factor=profile.time_factor, rate_factor=profile.rate_factor
+    return max(
+        preset(
+            p.preset, time_factor=profile.time_factor, rate_factor=profile.rate_factor
+        ).duration_s
+        for p in SUITE[name].parts
     )
-    return scenario.duration_s
 
 
 def check_host(url: str, timeout_s: float = 3.0) -> None:

@@ -23,6 +23,7 @@ import json, sys
 from locust.util.load_locustfile import load_locustfile
 from genesis_load.executors import preset
 from genesis_load.suite import SUITE
+parts = {c: p.preset for e in SUITE.values() for c, p in zip(e.class_names, e.parts)}
 out = {}
 for path in sys.argv[1:]:
     users, shapes = load_locustfile(path)
@@ -33,7 +34,7 @@ for path in sys.argv[1:]:
         "shape_users": [c.__name__ for c in shape.user_classes],
         "thresholds": type(shape).thresholds,
         "schedule_is_the_preset": [
-            u.scenario == preset(SUITE[u.__name__.lower()].preset) for u in users.values()
+            u.scenario == preset(parts[u.__name__]) for u in users.values()
         ],
         "fixed_count": [u.fixed_count for u in users.values()],
     }
@@ -61,12 +62,15 @@ def test_locust_finds_the_entry_s_classes_in_both_locustfiles() -> None:
     for name, entry in SUITE.items():
         for folder in (PACKAGED, ROOT / "locustfiles"):
             got = found[str(folder / f"{name}.py")]
-            cls = entry.class_name
-            assert got["users"] == [cls] and got["shape_users"] == [cls]
-            assert got["shape"] == f"{cls}Shape"
+            classes = list(entry.class_names)
+            assert got["users"] == sorted(classes) and got["shape_users"] == classes
+            assert got["shape"] == f"{entry.class_name}Shape"
             assert got["thresholds"] == dict(entry.thresholds)
-            assert got["schedule_is_the_preset"] == [True]  # unscaled until the run starts
-            assert got["fixed_count"] == [preset(entry.preset).max_vus]
+            # unscaled until the run starts
+            assert got["schedule_is_the_preset"] == [True] * len(classes)
+            assert sorted(got["fixed_count"]) == sorted(
+                preset(p.preset).max_vus for p in entry.parts
+            )
     assert SUITE["benchmarks"].thresholds["cache_hit"] == ["rate>0.9"]
     assert "cache_hit" not in SUITE["baseline"].thresholds
 

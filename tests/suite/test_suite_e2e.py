@@ -48,11 +48,19 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
     assert "Target resources during baseline" in md and "target.rss_mb" in md
     html = (out / "report.html").read_text()
     assert "READY" in md and "NOT READY" not in md
-    for name in SUITE:  # every scenario's measured request count is in the report
-        count = json.loads((out / f"{name}.json").read_text())["metrics"]["http_reqs"]["values"]
-        shown = f"{int(count['count']):,}"
-        assert shown in md or str(int(count["count"])) in md, (name, shown)
+    for name in SUITE:  # every scenario's measured request (or stream) count is in the report
+        metrics = json.loads((out / f"{name}.json").read_text())["metrics"]
+        if name == "streaming":  # no HTTP requests: its streams are counted instead
+            values = metrics["sse_stream_completed"]["values"]
+            count = values["passes"] + values["fails"]
+        else:
+            count = metrics["http_reqs"]["values"]["count"]
+        shown = f"{int(count):,}"
+        assert shown in md or str(int(count)) in md, (name, shown)
         assert name in html
+    streaming = md[md.index("## Streaming") : md.index("## Error handling")]
+    assert "| streaming |" in streaming and "Stream failures (streaming):** none." in streaming
+    assert "streaming-streaming.png" in md
     assert "data:image/png;base64," in html
     assert 'src="http' not in html and "url(http" not in html  # self-contained
     suites = ET.parse(out / "junit.xml").getroot()
