@@ -1,11 +1,12 @@
 """How many SSE streams and WebSocket echo sessions one process measures accurately.
 
-    python benchmarks/streaming.py [--sse 50,100,150,200,300] [--ws 50,100,200,400] [--seconds 4]
+    python benchmarks/streaming.py [--sse 50,100,150,200] [--ws 25,50,100] [--seconds 5] [--pin]
 
 Servers genesis-load did not write run as subprocesses (tests/streaming/sse_server.py:
-sse-starlette on uvicorn; tests/streaming/ws_server.py: the ``websockets`` package), pinned to
-core 0; this process (gevent, genesis_load.streaming, a genesis-load Collector recording every
-sample as a Locust run would) is pinned to core 1.
+sse-starlette on uvicorn; tests/streaming/ws_server.py: the ``websockets`` package); this
+process runs gevent, genesis_load.streaming and a genesis-load Collector recording every
+sample as a Locust run would. ``--pin`` puts the servers on core 0 and this process on core 1
+(on a machine shared with other work, pinning made the tails worse: off by default).
 
 * SSE: N streams of 20 events/s (``interval_ms=50``), each ``--seconds`` long. Error per
   event = client gap - server gap, both CLOCK_MONOTONIC (the server writes
@@ -146,8 +147,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--sse", default="50,100,150,200,300,400")
-    parser.add_argument("--ws", default="50,100,200,300,400")
+    parser.add_argument("--sse", default="25,50,100,150,200,250,300")
+    parser.add_argument("--ws", default="10,25,50,75,100,150,200")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--pin", action="store_true", help="servers on core 0, client on core 1")
     args = parser.parse_args()
