@@ -55,6 +55,8 @@ class PendingTable:
         self.by_id: dict[Hashable, Pending] = {}
         self.by_predicate: list[Pending] = []
         self.pings: dict[bytes, Pending] = {}
+        #: ids whose wait timed out: a late reply is dropped, not taken for a push
+        self.expired: set[Hashable] = set()
 
     def add(self, pending: Pending) -> None:
         if pending.match_id is not None:
@@ -67,6 +69,24 @@ class PendingTable:
             del self.by_id[pending.match_id]
         elif pending in self.by_predicate:
             self.by_predicate.remove(pending)
+
+    def expire(self, pending: Pending) -> None:
+        """Its wait timed out: forget it, and remember its id (at most 1024 of them)."""
+        self.discard(pending)
+        if pending.match_id is not None:
+            if len(self.expired) >= 1024:
+                self.expired.clear()
+            self.expired.add(pending.match_id)
+
+    def is_late(self, payload: Any, id_key: str) -> bool:
+        """A reply to a request whose wait already timed out (forgotten once seen)."""
+        if not self.expired or not isinstance(payload, dict):
+            return False
+        key = payload.get(id_key)
+        if isinstance(key, Hashable) and key in self.expired:
+            self.expired.discard(key)
+            return True
+        return False
 
     def match(self, payload: Any, id_key: str) -> Pending | None:
         """The waiter this message resolves (removed from the table), or None for a push."""

@@ -94,6 +94,8 @@ def _deliver(
             session.fire_request(pending.name, rtt_ms, len(data), None)
         pending.result.set(WSReply(text, payload, now_s, wall_s, rtt_ms))
         return
+    if session.pending.is_late(payload, session.options.id_key):
+        return  # its request already failed as a timeout
     reply = WSReply(text, payload, now_s, wall_s)
     sent_wall_s = session.options.send_time(payload)
     if sent_wall_s is not None:

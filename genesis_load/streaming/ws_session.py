@@ -189,7 +189,7 @@ class WebSocketSession:
         try:
             return pending.get(timeout_s)
         except StreamFailure as failure:
-            self.pending.discard(pending)
+            self.pending.expire(pending)
             self.record_failure(
                 pending.name, failure, (time.perf_counter() - pending.sent_s) * 1000.0
             )

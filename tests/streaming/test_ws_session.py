@@ -164,3 +164,18 @@ def test_a_reply_that_never_comes_times_out(ws_server: str, recorder: Recorder) 
     assert recorder.values("ws_failures", reason="timeout") == [1.0]
     (failed,) = [r for r in recorder.requests if r["exception"] is not None]
     assert failed["name"] == "WS rtt" and "no reply to message 1" in str(failed["exception"])
+
+
+def test_a_late_reply_is_not_taken_for_a_push(ws_server: str, recorder: Recorder) -> None:
+    pushes: list[object] = []
+    options = WSOptions(reply_timeout_s=0.1)
+    session = WebSocketSession(
+        recorder.environment, f"{ws_server}/echo?delay_ms=300", options=options,
+        on_push=pushes.append,
+    )  # fmt: skip
+    assert session.connect()
+    assert session.request({"n": 1}) is None  # timed out at 100 ms
+    time.sleep(0.4)  # the reply comes at 300 ms
+    session.close()
+    assert recorder.total("ws_msgs_received") == 1 and pushes == []
+    assert recorder.values("ws_rtt") == []
