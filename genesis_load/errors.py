@@ -1,5 +1,19 @@
 """Exceptions raised by genesis-load, and the process exit codes they map to.
 
+Exit codes (k6's numbers where k6 has one; README and docs/exit-codes.md have the table)::
+
+    0    every threshold passed, the run completed
+    1    compare: a regression; suite: a Locust run crashed
+    2    report/compare: unreadable or foreign results; command-line usage errors
+    99   a threshold failed
+    103  the results could not be written (full disk, removed folder)
+    104  invalid configuration, or an unreachable host, found before any load
+    105  interrupted: SIGINT (Ctrl-C) or SIGTERM ended the run early (k6's ExternalAbort)
+    108  aborted by an abortOnFail threshold (k6's ScriptAborted)
+
+When several apply, the first of 104, 108, 105, 103, 99 wins: a run that did not go as
+planned is never reported as a mere threshold failure, and never as a pass.
+
 The hierarchy::
 
     GenesisLoadError
@@ -18,7 +32,9 @@ from collections.abc import Iterable
 __all__ = [
     "EXIT_ABORTED",
     "EXIT_CONFIG_ERROR",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_RESULTS_NOT_WRITTEN",
     "EXIT_THRESHOLDS_FAILED",
     "ConfigError",
     "GenesisLoadError",
@@ -33,6 +49,10 @@ EXIT_THRESHOLDS_FAILED = 99
 EXIT_CONFIG_ERROR = 104
 #: The run was aborted before its planned end (k6's ``ScriptAborted``).
 EXIT_ABORTED = 108
+#: SIGINT or SIGTERM ended the run before its planned end (k6's ``ExternalAbort``).
+EXIT_INTERRUPTED = 105
+#: An output could not write the results (k6's ``GenericEngine`` error).
+EXIT_RESULTS_NOT_WRITTEN = 103
 
 
 class GenesisLoadError(Exception):

@@ -16,7 +16,7 @@ parameter can be overridden, and ``rate_factor`` / ``time_factor`` scale a prese
 Spike stages: warm, surge, spike, drop, recovery.
 | soak | constant 100/s for 30 min | steady |
 | benchmarks | constant 100/s for 25 min | steady |
-| streaming_sse | SSE streams: 0 -> 10/s in 1 min, hold 5 min, -> 0 in 1 min | ramp-up, hold, ramp-down |
+| streaming_sse | SSE streams/s: 0 -> 10 (1 min), 10 (5 min), -> 0 (1 min) | up, hold, down |
 | streaming_ws | WebSocket messages: 50/s over 20 open sockets for 7 min | (none) |
 
 Which user class and thresholds go with a preset in the suite is the suite registry's
@@ -186,7 +186,7 @@ def streaming_sse(
     kw.setdefault("pre_allocated_vus", max(2, math.ceil(peak * stream_s)))
     kw.setdefault("max_vus", max(4, math.ceil(peak * stream_s * 3)))
     kw.setdefault("scenario_name", "streaming_sse")
-    return _scenario("streaming", pacer, ("ramp-up", "hold", "ramp-down"), peak, kw)
+    return _scenario("streaming", pacer, ("up", "hold", "down"), peak, kw)
 
 
 def streaming_ws(

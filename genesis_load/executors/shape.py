@@ -52,6 +52,13 @@ class ScenarioShape(LoadTestShape):
             raise TypeError(f"{type(self).__name__}.user_classes has no ScenarioUser class")
         return classes
 
+    def planned_s(self) -> float:
+        """Run-relative seconds when the last scenario's schedule ends (its planned length)."""
+        return max(
+            c.scenario.planned_s if isinstance(c.scenario, VUScenario) else c.scenario.duration_s
+            for c in self._scenario_classes()
+        )
+
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
         classes = self._scenario_classes()
         runs = dict(runs_of(self.runner.environment).runs) if self.runner else {}
@@ -74,13 +81,7 @@ class ScenarioShape(LoadTestShape):
         if isinstance(self.runner, MasterRunner):
             # the scenarios run on the workers: end after the longest schedule, plus the time
             # VUs take to spawn and in-flight iterations to finish
-            planned = max(
-                c.scenario.planned_s
-                if isinstance(c.scenario, VUScenario)
-                else c.scenario.duration_s
-                for c in classes
-            )
-            return elapsed_s > planned + _MASTER_LEAD_S + self.settle_s
+            return elapsed_s > self.planned_s() + _MASTER_LEAD_S + self.settle_s
         now = time.time()
         for cls in classes:
             sc = cls.scenario

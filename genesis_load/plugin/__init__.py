@@ -22,6 +22,7 @@ from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from ..outputs.registry import OutputSpec, build_outputs, parse_out
 from .options import PluginConfig, add_options, config_from_options
 from .session import Session
+from .signals import install_signal_handlers
 from .threshold_runner import ThresholdRunner, gather_thresholds
 from .webui import add_tabs
 
@@ -105,13 +106,14 @@ def _on_init(environment: Any, **_: Any) -> None:
     options = getattr(environment, "parsed_options", None)
     try:
         config = config_from_options(options) if options is not None else PluginConfig()
-        attach(environment, config)
+        session = attach(environment, config)
     except ConfigError as e:
         sys.stderr.write(
             "genesis-load: invalid configuration, no load was sent:\n"
             + "".join(f"  - {p}\n" for p in e.problems)
         )
         sys.exit(EXIT_CONFIG_ERROR)
+    install_signal_handlers(session)
 
 
 def install() -> None:

@@ -58,10 +58,21 @@ def stage_windows(environment: Environment) -> dict[str, tuple[float, float]]:
     return {str(name): (float(a), float(b)) for name, (a, b) in windows().items()}
 
 
+def planned_seconds(environment: Environment) -> float | None:
+    """The run's planned length: its shape's schedule, else ``-t``; None when open-ended."""
+    planned = getattr(environment.shape_class, "planned_s", None)
+    if callable(planned):
+        return float(planned())
+    run_time = getattr(environment.parsed_options, "run_time", None)
+    return float(run_time) if run_time else None
+
+
 def run_meta(
     environment: Environment,
     collector: Collector,
     *,
+    ended: str = "completed",
+    interrupted_by: str | None = None,
     interrupted: bool,
     aborted: str | None,
     cpu_start_s: float,
@@ -83,7 +94,9 @@ def run_meta(
         start=_iso(collector.start_s),
         end=_iso(collector.end_s),
         duration_s=collector.duration_s,
+        ended=ended,
         interrupted=interrupted,
+        interrupted_by=interrupted_by,
         aborted=aborted,
         loadgen_cpu_percent=(cpu_seconds() - cpu_start_s) / wall_s * 100.0,
         interval_s=interval_s,
@@ -91,5 +104,6 @@ def run_meta(
         hdr=_HDR,
         percentile_definition=PERCENTILE_DEFINITION,
         stages=stage_windows(environment),
+        planned_s=planned_seconds(environment),
         warnings=warnings,
     )

@@ -23,7 +23,7 @@ from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
 from ..analysis import analyze
-from ..errors import ResultsError
+from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_RESULTS_NOT_WRITTEN, ResultsError
 from ..executors.runs import ScenarioRuns, attach_runs
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, samples
@@ -73,6 +73,10 @@ class Session:
         self._interval: tuple[Store, float, float] | None = None
         self._started = False
         self._interrupted = False
+        #: The signal that interrupted the run (``SIGINT``, ``SIGTERM``; ``signal`` if unknown).
+        self.interrupted_by: str | None = None
+        #: Outputs that failed to write during this run (their error messages).
+        self.output_errors: list[str] = []
         self._cpu_start_s = 0.0
         self._vus_max = 0
 
@@ -122,7 +126,9 @@ class Session:
         self.recorder.collector = self.wire.collector = self.collector
         self.results = None
         self.warnings = []
+        self.output_errors = []
         self._interrupted = False
+        self.interrupted_by = None
         self._started = True
         self._vus_max = 0
         self._cpu_start_s = cpu_seconds()
@@ -176,6 +182,8 @@ class Session:
                 getattr(output, hook)(arg)
             except ResultsError as e:
                 log.error("genesis-load: %s", e)
+                if str(e) not in self.output_errors:
+                    self.output_errors.append(str(e))
                 if str(e) not in self.warnings:
                     self.warnings.append(str(e))
 
@@ -189,6 +197,11 @@ class Session:
     def on_test_stop(self, environment: Environment, **_: Any) -> None:
         self.finalize()
 
+    def interrupt(self, by: str) -> None:
+        """A signal ends the run early: the results say so, and so does the exit code."""
+        self._interrupted = True
+        self.interrupted_by = self.interrupted_by or by
+
     def on_quitting(self, environment: Environment, **_: Any) -> None:
         """Ctrl-C or SIGTERM quits Locust while users run: write what we have now.
 
@@ -198,11 +211,35 @@ class Session:
         runner = self.environment.runner
         running = runner is not None and runner.state in ("spawning", "running")
         if running:
-            self._interrupted = True
+            self.interrupt("signal")
         if self._started and (running or self.results is None):
             self.finalize()
-        if self.thresholds is not None and self._started and not self.is_worker:
-            self.environment.process_exit_code = self.thresholds.exit_code()
+        if self._started and not self.is_worker:
+            code = self.exit_code()
+            if code is not None:
+                self.environment.process_exit_code = code
+
+    def ended(self) -> str:
+        """How the run ended: ``completed``, ``interrupted`` or ``aborted``."""
+        if self.abort_reason:
+            return "aborted"
+        return "interrupted" if self._interrupted else "completed"
+
+    def exit_code(self) -> int | None:
+        """The process exit code this run decides (None: leave it to Locust).
+
+        Precedence (errors.py): aborted 108, interrupted 105, results not written 103,
+        thresholds 99 / 0. With no thresholds and a run that went as planned, Locust's own
+        code stands (``--exit-code-on-error``)."""
+        if self.thresholds is not None and self.thresholds.exit_code() == EXIT_ABORTED:
+            return EXIT_ABORTED
+        if self._interrupted:
+            return EXIT_INTERRUPTED
+        if self.output_errors:
+            return EXIT_RESULTS_NOT_WRITTEN
+        if self.thresholds is not None:
+            return self.thresholds.exit_code()
+        return None
 
     def finalize(self) -> Results | None:
         """Close the last interval, judge, build the results and hand them to the outputs."""
@@ -223,6 +260,8 @@ class Session:
         meta = run_meta(
             self.environment,
             self.collector,
+            ended=self.ended(),
+            interrupted_by=self.interrupted_by,
             interrupted=self._interrupted,
             aborted=self.abort_reason,
             cpu_start_s=self._cpu_start_s,

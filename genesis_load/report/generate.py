@@ -7,6 +7,7 @@ its own module. Files are written into ``out_dir`` (created if missing): ``repor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,31 @@ from .verdict import Verdict, judge
 if TYPE_CHECKING:
     from .charts import Chart
 
-__all__ = ["DEFAULT_TITLE", "ReportFiles", "write_report"]
+__all__ = ["DEFAULT_TITLE", "PLAN_FILE", "ReportFiles", "read_plan", "write_plan", "write_report"]
+
+#: The suite's plan in a results folder: the scenarios it meant to run, one per line.
+PLAN_FILE = "suite.plan"
+
+
+def write_plan(results_dir: str | Path, scenarios: Sequence[str]) -> None:
+    """Record which scenarios a suite will run, so a partial folder reads INCOMPLETE."""
+    try:
+        (Path(results_dir) / PLAN_FILE).write_text("".join(f"{s}\n" for s in scenarios))
+    except OSError as e:
+        raise ResultsError(f"cannot write the suite plan into {str(results_dir)!r}: {e}") from e
+
+
+def read_plan(results_dir: str | Path) -> tuple[str, ...]:
+    """The scenarios a suite meant to run (empty when the folder has no plan)."""
+    path = Path(results_dir) / PLAN_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ResultsError(f"{str(path)!r} is not a readable suite plan: {e}") from e
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
 
 DEFAULT_TITLE = "Production readiness report"
 
@@ -50,7 +75,7 @@ def write_report(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ResultsError(f"cannot create the report folder {str(out)!r}: {e}") from e
-    verdict = judge(runs)
+    verdict = judge(runs, read_plan(results_dir))
     # matplotlib takes ~0.4 s to import: only when a report is written, so that every other
     # genesis-load command (which all import this package through the CLI) starts fast
     from .charts import chart_prefix, render_charts

@@ -185,7 +185,7 @@ def _toc(doc: Document) -> str:
 def render_html(doc: Document) -> str:
     facts = "\n".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in doc.facts)
     kind = "ready" if doc.verdict.ready else "not-ready"
-    icon = "✓" if doc.verdict.ready else "✗"
+    icon = "✓" if doc.verdict.ready else ("⚠" if doc.verdict.incomplete else "✗")
     verdict = "\n".join(_block(b) for b in doc.verdict_blocks)
     sections = "\n".join(_section(s, 2) for s in doc.sections)
     footer = "\n".join(_line(line) for line in doc.footer)

@@ -123,6 +123,10 @@ class Run:
     histograms: Mapping[str, str]
     analysis: Mapping[str, Any] | None
     resources: Mapping[str, Any] | None
+    #: ``completed``, ``interrupted`` or ``aborted`` (results.Meta.ended).
+    ended: str = "completed"
+    interrupted_by: str | None = None
+    planned_s: float | None = None
 
     def stat(self, key: str, stat: str) -> float | None:
         """``metrics[key].values[stat]`` or None when the metric or the stat is absent."""
@@ -178,6 +182,9 @@ def _run_from_results(scenario: str, path: Path, r: Results) -> Run:
         histograms=r.histograms,
         analysis=r.analysis,
         resources=r.resources,
+        ended=meta.ended,
+        interrupted_by=meta.interrupted_by,
+        planned_s=meta.planned_s,
     )
 
 

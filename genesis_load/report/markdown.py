@@ -103,7 +103,7 @@ def _section(section: Section, level: int) -> list[str]:
 
 
 def render_markdown(doc: Document) -> str:
-    icon = "✅" if doc.verdict.ready else "❌"
+    icon = "✅" if doc.verdict.ready else ("⚠️" if doc.verdict.incomplete else "❌")
     out = [f"# {_text(doc.title)}", ""]
     out += [f"**{_text(label)}:** {_text(value)}  " for label, value in doc.facts]
     out += ["", "---", "", f"## Verdict: {icon} {doc.verdict.label}", ""]

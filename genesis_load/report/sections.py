@@ -72,6 +72,16 @@ def _facts(runs: Sequence[Run]) -> tuple[tuple[str, str], ...]:
 
 def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
     blocks: list[Block] = []
+    if verdict.incomplete:
+        blocks.append(
+            Line(
+                "the suite did not run as planned, so nothing here is a verdict on the build; "
+                "what ran is shown below as measured.",
+                lead="INCOMPLETE:",
+                tone="bad",
+            )
+        )
+        blocks.append(Bullets(tuple(Line(m) for m in verdict.incomplete), tone="bad"))
     if verdict.ready:
         blocks.append(
             Line(
@@ -93,7 +103,8 @@ def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
             reasons.append(f"{run_reasons} run(s) did not complete as planned")
         if verdict.not_judged:
             reasons.append(f"{len(verdict.not_judged)} scenario(s) declared no thresholds")
-        blocks.append(Line("; ".join(reasons) + ".", lead="NOT READY:", tone="bad"))
+        if not verdict.incomplete:
+            blocks.append(Line("; ".join(reasons) + ".", lead="NOT READY:", tone="bad"))
         rows: list[tuple[Cell, ...]] = [
             (f.scenario, Code(f.metric), Code(f.expression), f.observed, Mark(False))
             for f in verdict.failures

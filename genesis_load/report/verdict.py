@@ -1,11 +1,13 @@
 """The ship/no-ship verdict over all runs, and how an observed threshold value is shown.
 
 Rule (``docs/report.md``): **READY** only when every scenario declared at least one threshold,
-every threshold of every scenario passed, and no run was aborted or interrupted. Anything else
-is **NOT READY**, with the reasons listed: each failed threshold (scenario, metric,
-expression, observed), each scenario without thresholds ("not judged": nothing was proven), each
-aborted or interrupted run. Caveats (load generator above 90% CPU, the run's own warnings,
-dropped iterations) are listed beside the verdict but do not change it.
+every threshold of every scenario passed, and no run was aborted or interrupted. A run that
+was interrupted, or a planned scenario with no results, makes the verdict **INCOMPLETE**
+(exit 105), whatever else passed: what was missing is listed (planned vs run time, scenarios
+not run). Anything else is **NOT READY**, with the reasons listed: each failed threshold
+(scenario, metric, expression, observed), each scenario without thresholds ("not judged":
+nothing was proven), each aborted or interrupted run. Caveats (load generator above 90% CPU,
+the run's own warnings, dropped iterations) are listed beside the verdict but do not change it.
 
 It owns no numbers beyond those in the results (see ``figures``) and no layout.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import EXIT_OK, EXIT_THRESHOLDS_FAILED
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED
 from ..units import format_observed as format_observed_value
 from .load import Run, ThresholdResult
 
@@ -43,13 +45,19 @@ class Verdict:
     caveats: tuple[str, ...]
     thresholds_total: int
     thresholds_failed: int
+    #: What is missing from a partial suite: interrupted runs, planned scenarios not run.
+    incomplete: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
+        if self.incomplete:
+            return "INCOMPLETE"
         return "READY" if self.ready else "NOT READY"
 
     @property
     def exit_code(self) -> int:
+        if self.incomplete:
+            return EXIT_INTERRUPTED
         return EXIT_OK if self.ready else EXIT_THRESHOLDS_FAILED
 
 
@@ -101,7 +109,16 @@ def _caveats(run: Run) -> list[str]:
     return out
 
 
-def judge(runs: Sequence[Run]) -> Verdict:
+def _missing(run: Run) -> str | None:
+    if not run.interrupted:
+        return None
+    by = f" by {run.interrupted_by}" if run.interrupted_by else ""
+    planned = f" of {run.planned_s:,.1f} s planned" if run.planned_s else ""
+    return f"{run.scenario}: interrupted{by} after {run.duration_s:,.1f} s{planned}"
+
+
+def judge(runs: Sequence[Run], planned: Sequence[str] = ()) -> Verdict:
+    """The verdict over ``runs``; ``planned`` names the scenarios a suite meant to run."""
     failures: list[Failure] = []
     caveats: list[str] = []
     for run in runs:
@@ -110,8 +127,12 @@ def judge(runs: Sequence[Run]) -> Verdict:
     not_judged = tuple(r.scenario for r in runs if not r.thresholds)
     total = sum(len(r.thresholds) for r in runs)
     failed = sum(1 for r in runs for t in r.thresholds if not t.ok)
+    ran = {r.scenario for r in runs}
+    incomplete = [m for r in runs if (m := _missing(r))]
+    incomplete += [f"{name}: not run" for name in planned if name not in ran]
     return Verdict(
-        ready=bool(runs) and not failures and not not_judged,
+        ready=bool(runs) and not failures and not not_judged and not incomplete,
+        incomplete=tuple(incomplete),
         failures=tuple(failures),
         not_judged=not_judged,
         caveats=tuple(caveats),

@@ -69,8 +69,16 @@ class Meta(_Frozen, frozen=True):
     start: str = ""
     end: str = ""
     duration_s: float = 0.0
+    #: How long the run was planned to last (its schedule, or ``-t``); None if open-ended.
+    planned_s: float | None = None
+    #: How the run ended: ``completed`` (as planned), ``interrupted`` (a signal ended it
+    #: early), ``aborted`` (an abortOnFail threshold ended it). Anything but ``completed`` is
+    #: a partial run, never READY.
+    ended: str = "completed"
     #: Ctrl-C or SIGTERM ended the run before its schedule did.
     interrupted: bool = False
+    #: Which signal: ``SIGINT``, ``SIGTERM``, or ``signal`` when Locust's handler got it.
+    interrupted_by: str | None = None
     #: Why an ``abortOnFail`` threshold ended the run, or None.
     aborted: str | None = None
     loadgen_cpu_percent: float | None = None

@@ -6,13 +6,22 @@ when the profile says ``host = "demo"``, run each scenario as ``locust --headles
 profile, show live progress, keep each scenario's JSON results, write the report.
 
 Exit codes: 0 every scenario passed and the report says READY; 99 a threshold failed or the
-report says NOT READY; 108 a run was aborted by a threshold; 104 invalid configuration or an
-unreachable host (nothing was run); 1 a Locust run crashed.
+report says NOT READY; 108 a run was aborted by a threshold; 105 interrupted (SIGINT/SIGTERM,
+or a scenario that overran its plan and was stopped): the report says INCOMPLETE; 104 invalid
+configuration or an unreachable host (nothing was run); 1 a Locust run crashed or the report
+could not be written.
+
+Signals: SIGINT (Ctrl-C) and SIGTERM are caught, forwarded once to the running Locust child
+(which writes its results marked interrupted), no further scenario starts, the demo target this
+runner started is stopped, and the partial report is written. Children run in their own
+session, so a Ctrl-C at the terminal reaches them only through this forwarding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -20,12 +29,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import EXIT_ABORTED, EXIT_THRESHOLDS_FAILED, ConfigError
+from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..executors.presets import preset
 from ..profiles import Profile
 from ..scenarios import locustfile_path
@@ -35,6 +45,19 @@ __all__ = ["ScenarioOutcome", "check_host", "planned_seconds", "run_suite"]
 
 #: Beyond the planned duration, how long a scenario may take before it is stopped (a hang).
 _OVERRUN_S = 120.0
+#: How long an interrupted Locust child may take to write its results before it is killed.
+_STOP_GRACE_S = 60.0
+
+
+class _Stop:
+    """The signal that asked this suite to stop (set by the handlers; None while running)."""
+
+    def __init__(self) -> None:
+        self.signal: signal.Signals | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.signal is None:
+            self.signal = signal.Signals(signum)
 
 
 @dataclass(frozen=True)
@@ -96,6 +119,7 @@ def _run_one(
     out: Path,
     progress: Progress,
     monitor: Sequence[str],
+    stop: _Stop,
 ) -> ScenarioOutcome:
     results = out / f"{name}.json"
     status = out / f".{name}.live.json"
@@ -110,16 +134,20 @@ def _run_one(
     started = time.monotonic()
     log_path = out / f"{name}.locust.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             while proc.poll() is None:
                 elapsed = time.monotonic() - started
                 progress.update(task, completed=min(elapsed, planned), live=_live(status))
-                if elapsed > planned + _OVERRUN_S:
-                    proc.terminate()  # writes its results on SIGTERM, marked interrupted
-                    proc.wait(30)
+                sig = stop.signal
+                if sig is None and elapsed > planned + _OVERRUN_S:
+                    sig = signal.SIGTERM  # a hang: stop it, results marked interrupted
+                if sig is not None:
+                    proc.send_signal(sig)  # it writes its results, marked interrupted
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(_STOP_GRACE_S)  # then killed below
                     break
-                time.sleep(0.5)
+                time.sleep(0.2)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -148,6 +176,26 @@ def run_suite(
     if host != "demo":
         check_host(host)
     out.mkdir(parents=True, exist_ok=True)
+    from ..report.generate import write_plan
+
+    write_plan(out, scenarios)
+    stop = _Stop()
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _run_all(profile, scenarios, out, host, console, stop)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _run_all(
+    profile: Profile,
+    scenarios: Sequence[str],
+    out: Path,
+    host: str,
+    console: Console,
+    stop: _Stop,
+) -> int:
     console.print(
         f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
         f"{len(scenarios)} scenarios, results in {out}"
@@ -171,12 +219,19 @@ def run_suite(
                       TimeElapsedColumn(), TextColumn("{task.fields[live]}"),
                       console=console) as progress:  # fmt: skip
             for i, name in enumerate(scenarios, 1):
+                if stop.signal is not None:
+                    break
                 outcomes.append(
-                    _run_one(name, i, len(scenarios), profile, host, out, progress, monitor)
+                    _run_one(name, i, len(scenarios), profile, host, out, progress, monitor, stop)
                 )
     finally:
         if target is not None:
             target.stop()
+    if stop.signal is not None:
+        console.print(
+            f"[red]{stop.signal.name}: stopped; "
+            f"{len(scenarios) - len(outcomes)} scenario(s) not run[/red]"
+        )
     return _finish(outcomes, out, console)
 
 
@@ -193,11 +248,15 @@ def _finish(outcomes: Sequence[ScenarioOutcome], out: Path, console: Console) ->
         console.print(f"[red]report not written: {e}[/red]")
         return 1
     console.print(f"verdict: [bold]{files.verdict.label}[/bold]; report {files.html}")
+    for missing in files.verdict.incomplete:
+        console.print(f"  [red]incomplete:[/red] {missing}")
     codes = {o.exit_code for o in outcomes}
-    if codes - {0, EXIT_THRESHOLDS_FAILED, EXIT_ABORTED}:
+    if codes - {0, EXIT_THRESHOLDS_FAILED, EXIT_ABORTED, EXIT_INTERRUPTED}:
         return 1
     if EXIT_ABORTED in codes:
         return EXIT_ABORTED
+    if EXIT_INTERRUPTED in codes or files.verdict.incomplete:
+        return EXIT_INTERRUPTED
     if codes != {0} or files.verdict.exit_code != 0:
         return EXIT_THRESHOLDS_FAILED
     return 0

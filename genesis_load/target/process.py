@@ -103,6 +103,9 @@ class TargetProcess:
             env=env,
             text=True,
             preexec_fn=(lambda: os.sched_setaffinity(0, affinity)) if affinity else None,
+            # its own session: a Ctrl-C at the terminal reaches the program that started it,
+            # which stops it by PID once the load it serves has ended
+            start_new_session=True,
         )
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(
@@ -118,9 +121,10 @@ class TargetProcess:
         match = _LISTENING.match(line) if line else None
         if match is None:
             self.stop()
+            stderr = self.stderr_text()
+            self.close()  # a failed start has no __exit__: close the captured stderr here
             raise RuntimeError(
-                f"demo target {problem}: {' '.join(self.command)}\n"
-                f"--- its stderr ---\n{self.stderr_text()}"
+                f"demo target {problem}: {' '.join(self.command)}\n--- its stderr ---\n{stderr}"
             )
         self._base_url, self._port = match.group(1), int(match.group(2))
         return self

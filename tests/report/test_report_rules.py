@@ -130,31 +130,56 @@ FAILED = ThresholdResult("http_req_duration", "p(95)<5", False, 9.0, aggregation
 
 
 @pytest.mark.parametrize(
-    ("runs", "ready", "reasons"),
+    ("runs", "ready", "reasons", "label"),
     [
-        ([run()], True, []),
-        ([run(), run(scenario="b", thresholds=(FAILED,))], False, ["b http_req_duration"]),
-        ([run(), run(scenario="b", thresholds=())], False, []),
-        ([run(aborted="threshold http_req_failed")], False, ["s (run)"]),
-        ([run(interrupted=True)], False, ["s (run)"]),
-        ([run(loadgen_cpu_percent=97.0)], True, []),
-        ([], False, []),
+        ([run()], True, [], "READY"),
+        (
+            [run(), run(scenario="b", thresholds=(FAILED,))],
+            False,
+            ["b http_req_duration"],
+            "NOT READY",
+        ),
+        ([run(), run(scenario="b", thresholds=())], False, [], "NOT READY"),
+        ([run(aborted="threshold http_req_failed")], False, ["s (run)"], "NOT READY"),
+        ([run(interrupted=True)], False, ["s (run)"], "INCOMPLETE"),
+        ([run(loadgen_cpu_percent=97.0)], True, [], "READY"),
+        ([], False, [], "NOT READY"),
     ],
     ids=[
         "all passed: READY",
         "one failed threshold: NOT READY",
         "a scenario without thresholds: NOT READY",
         "aborted run: NOT READY",
-        "interrupted run: NOT READY",
+        "interrupted run: INCOMPLETE, exit 105",
         "hot load generator: a caveat, still READY",
         "no runs: NOT READY",
     ],
 )
-def test_judge(runs: list[Run], ready: bool, reasons: list[str]) -> None:
+def test_judge(runs: list[Run], ready: bool, reasons: list[str], label: str) -> None:
     verdict = judge(runs)
     assert verdict.ready is ready
-    assert verdict.exit_code == (0 if ready else 99)
+    assert verdict.label == label
+    codes = {"READY": 0, "NOT READY": 99, "INCOMPLETE": 105}
+    assert verdict.exit_code == codes[label]
     assert [f"{f.scenario} {f.metric}" for f in verdict.failures] == reasons
+
+
+def test_an_interrupted_run_or_a_planned_scenario_not_run_is_incomplete_saying_what() -> None:
+    partial = run(
+        interrupted=True,
+        interrupted_by="SIGTERM",
+        duration_s=7.5,
+        planned_s=30.0,
+        ended="interrupted",
+    )
+    verdict = judge([partial], planned=("s", "spike"))
+    assert verdict.label == "INCOMPLETE" and not verdict.ready
+    assert verdict.incomplete == (
+        "s: interrupted by SIGTERM after 7.5 s of 30.0 s planned",
+        "spike: not run",
+    )
+    # every run passed, but one planned scenario has no results: still not READY
+    assert judge([run()], planned=("s", "spike")).label == "INCOMPLETE"
 
 
 def test_judge_lists_unjudged_scenarios_and_caveats() -> None:
