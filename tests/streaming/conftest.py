@@ -25,6 +25,8 @@ from genesis_load.metrics.metric import Metric, samples
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
+#: PIDs of the servers started here, by base URL (for tests that account for their CPU)
+SERVER_PIDS: dict[str, int] = {}
 
 
 def _start(script: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
@@ -54,8 +56,9 @@ def _start(script: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 @pytest.fixture(scope="module")
 def sse_server() -> Iterator[str]:
-    for _, port in _start("sse_server.py"):
-        yield f"http://127.0.0.1:{port}"
+    for proc, port in _start("sse_server.py"):
+        SERVER_PIDS[url := f"http://127.0.0.1:{port}"] = proc.pid
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +69,15 @@ def plain_sse_server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def ws_server() -> Iterator[str]:
-    for _, port in _start("ws_server.py"):
-        yield f"ws://127.0.0.1:{port}"
+    for proc, port in _start("ws_server.py"):
+        SERVER_PIDS[url := f"ws://127.0.0.1:{port}"] = proc.pid
+        yield url
+
+
+@pytest.fixture
+def server_pids() -> dict[str, int]:
+    """PIDs of the servers started here, by base URL."""
+    return SERVER_PIDS
 
 
 @dataclass
