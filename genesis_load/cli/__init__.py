@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from .. import __version__
 from .._extras import require
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
+from ..redact import redact_text
 from . import demo
 
 __all__ = ["build_parser", "main"]
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except ConfigError as e:
         for problem in e.problems:
-            print(f"genesis-load: {problem}", file=sys.stderr)
+            print(f"genesis-load: {redact_text(problem)}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     return code
 

@@ -21,7 +21,8 @@ tests drive it with a fake clock whose sleep advances time::
     resources, warnings = monitor.results(), monitor.warnings()
 
 Summaries are :class:`~genesis_load.monitor.series.ResourceSeries`' job; judging the
-load generator's CPU is done here, in ``warnings()``.
+load generator's CPU is done here, in ``warnings()``. Source descriptions and errors are stored
+redacted (``genesis_load.redact.redact_text``): a URL's credentials never reach the results.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..redact import redact_text
 from .sample import ProcessSample, Reading, Source
 from .series import ResourceSeries
 
@@ -77,7 +79,7 @@ class ResourceMonitor:
         self._clock = clock
         self._sleep = sleep
         self.series = {
-            name: ResourceSeries(str(source), interval_s, max_samples)
+            name: ResourceSeries(redact_text(str(source)), interval_s, max_samples)
             for name, source in self._sources.items()
         }
         self.ticks = 0
@@ -156,4 +158,4 @@ class ResourceMonitor:
             if reading.error is None:
                 series.add(ProcessSample.from_reading(t_s, reading))
             else:
-                series.add_failure(reading.error)
+                series.add_failure(redact_text(reading.error))

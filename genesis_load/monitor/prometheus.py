@@ -17,16 +17,22 @@ use :class:`~genesis_load.monitor.pid.PidSource` when the target runs on this ma
 metric appears more than once (labelled series) the first one is read. A refused connection, a
 timeout, an HTTP error status, unparsable text or an answer with none of the three metrics is a
 failed reading, never an exception.
+
+A URL with userinfo (``http://user:pass@host:9090/metrics``) is read with HTTP Basic
+authentication, the credentials sent in the ``Authorization`` header and never in the URL;
+``str()``, ``repr()`` and every error message show the URL redacted (``http://***@host...``).
 """
 
 from __future__ import annotations
 
+import base64
 import http.client
 import urllib.parse
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from ..redact import redact_text, redact_url
 from .sample import Reading
 
 __all__ = ["PrometheusSource"]
@@ -51,13 +57,25 @@ class PrometheusSource:
     """
 
     def __init__(self, url: str, timeout_s: float = 2.0) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"PrometheusSource needs an http(s) URL, got {url!r}")
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:
+            parts = urllib.parse.SplitResult("", "", "", "", "")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"PrometheusSource needs an http(s) URL, got {redact_url(url)!r}")
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be > 0, got {timeout_s!r}")
-        self.url = url
+        #: The URL as shown (redacted); the one requested has no userinfo either.
+        self.url = redact_url(url)
         self.timeout_s = timeout_s
+        self._headers = {"Accept": _ACCEPT}
+        self._request_url = url
+        if "@" in parts.netloc:
+            userinfo, _, hostport = parts.netloc.rpartition("@")
+            user, _, password = userinfo.partition(":")
+            pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+            self._headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+            self._request_url = urllib.parse.urlunsplit(parts._replace(netloc=hostport))
 
     def __str__(self) -> str:
         return self.url
@@ -66,13 +84,13 @@ class PrometheusSource:
         return f"PrometheusSource({self.url!r}, timeout_s={self.timeout_s!r})"
 
     def sample(self) -> Reading:
-        request = urllib.request.Request(self.url, headers={"Accept": _ACCEPT})
+        request = urllib.request.Request(self._request_url, headers=self._headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
                 text = response.read().decode("utf-8", errors="replace")
             return parse_process_metrics(text)
         except (OSError, ValueError, http.client.HTTPException) as exc:
-            return Reading.failed(f"{type(exc).__name__}: {exc}")
+            return Reading.failed(redact_text(f"{type(exc).__name__}: {exc}"))
 
 
 def parse_process_metrics(text: str) -> Reading:

@@ -16,6 +16,7 @@ from locust.runners import MasterRunner
 
 from ..metrics.collector import Collector
 from ..metrics.hdr import HIGHEST_TRACKABLE, LOWEST_TRACKABLE, SIGNIFICANT_FIGURES
+from ..redact import redact_text, redact_url
 from ..results.schema import HdrInfo, Meta
 
 __all__ = ["PERCENTILE_DEFINITION", "cpu_seconds", "run_meta"]
@@ -87,7 +88,7 @@ def run_meta(
         tool_version=_version("genesis-load"),
         locust_version=_version("locust"),
         python_version=platform.python_version(),
-        host=environment.host or "",
+        host=redact_url(environment.host or ""),
         user_classes=sorted(u.__name__ for u in environment.user_classes),
         runner="master" if isinstance(runner, MasterRunner) else "local",
         workers=runner.worker_count if isinstance(runner, MasterRunner) else 0,
@@ -105,5 +106,5 @@ def run_meta(
         percentile_definition=PERCENTILE_DEFINITION,
         stages=stage_windows(environment),
         planned_s=planned_seconds(environment),
-        warnings=warnings,
+        warnings=[redact_text(w) for w in warnings],
     )

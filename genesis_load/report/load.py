@@ -8,7 +8,9 @@ wrote with); this module only reshapes. Every bad file of a directory is reporte
 
 Optional sections (``thresholds``/``verdict``, ``histograms``, ``meta.stages``, ``analysis``,
 ``resources``) are kept when present and empty/``None`` when absent. It does not compute
-anything from the numbers (see ``figures``) nor judge them (see ``verdict``).
+anything from the numbers (see ``figures``) nor judge them (see ``verdict``). What it passes on
+is redacted (``genesis_load.redact``): the host, warnings, request names and monitor sources of
+a results file written before redaction, or by another tool, show no credentials in a report.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResultsError
+from ..redact import redact_text, redact_url
 from ..results.io import read_results
 from ..results.schema import Results
 
@@ -146,7 +149,7 @@ def _run_from_results(scenario: str, path: Path, r: Results) -> Run:
         start=meta.start,
         end=meta.end,
         duration_s=meta.duration_s,
-        host=meta.host,
+        host=redact_url(meta.host),
         tool_version=meta.tool_version,
         locust_version=meta.locust_version,
         python_version=meta.python_version,
@@ -154,7 +157,7 @@ def _run_from_results(scenario: str, path: Path, r: Results) -> Run:
         interrupted=meta.interrupted,
         aborted=aborted or None,
         loadgen_cpu_percent=meta.loadgen_cpu_percent,
-        warnings=tuple(meta.warnings),
+        warnings=tuple(redact_text(w) for w in meta.warnings),
         stages=dict(meta.stages),
         interval_s=meta.interval_s,
         coalesced=r.series.coalesced,
@@ -162,7 +165,7 @@ def _run_from_results(scenario: str, path: Path, r: Results) -> Run:
             key: MetricEntry(key, e.type, e.contains, e.values) for key, e in r.metrics.items()
         },
         endpoints=tuple(
-            Endpoint(e.name, tuple(e.methods), e.count, e.failed, e.rps, e.duration_ms)
+            Endpoint(redact_text(e.name), tuple(e.methods), e.count, e.failed, e.rps, e.duration_ms)
             for e in r.requests
         ),
         points=tuple(Point(p.start_s, p.end_s, p.metrics) for p in r.series.points),
@@ -181,11 +184,26 @@ def _run_from_results(scenario: str, path: Path, r: Results) -> Run:
         ),
         histograms=r.histograms,
         analysis=r.analysis,
-        resources=r.resources,
+        resources=_redacted_resources(r.resources),
         ended=meta.ended,
         interrupted_by=meta.interrupted_by,
         planned_s=meta.planned_s,
     )
+
+
+def _redacted_resources(resources: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """``resources`` with each source's ``source`` and ``last_error`` text redacted."""
+    if not resources:
+        return resources
+    out: dict[str, Any] = {}
+    for name, source in resources.items():
+        if isinstance(source, Mapping):
+            source = {
+                k: redact_text(v) if k in ("source", "last_error") and isinstance(v, str) else v
+                for k, v in source.items()
+            }
+        out[name] = source
+    return out
 
 
 def load_run(path: str | Path, scenario: str | None = None) -> Run:
