@@ -74,6 +74,12 @@ _BUILTINS = [
     Metric("data_received", "counter", "data", "response bytes received"),
     Metric("data_sent", "counter", "data", "request bytes sent, where the client has it"),
     Metric("iterations", "counter", "default", "completed task iterations"),
+    Metric(
+        "iteration_errors",
+        "counter",
+        "default",
+        "iterations whose code raised an exception (tagged error, exception)",
+    ),
     Metric("iteration_duration", "trend", "time", "time of one task iteration"),
     Metric("vus", "gauge", "default", "running users"),
     Metric("vus_max", "gauge", "default", "most users at once"),

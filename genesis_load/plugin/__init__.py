@@ -20,6 +20,7 @@ from locust.env import Environment
 
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from ..outputs.registry import OutputSpec, build_outputs, parse_out
+from .no_retries import disable_hidden_retries
 from .options import PluginConfig, add_options, config_from_options
 from .session import Session
 from .signals import install_signal_handlers
@@ -59,6 +60,7 @@ def attach(environment: Environment, config: PluginConfig | None = None) -> Sess
     existing = session_of(environment)
     if existing is not None:
         return existing
+    disable_hidden_retries()
     config = config or PluginConfig()
     problems: list[str] = []
     try:

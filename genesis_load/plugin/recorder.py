@@ -3,7 +3,8 @@
 Owns turning what users report (``environment.events.request``, custom metrics through
 :data:`genesis_load.metrics.metric.samples`, scenario samples through the environment's
 :class:`~genesis_load.executors.runs.ScenarioRuns`) into collector records: status, time to
-headers, the current ``group``, and the ``X-Cache`` / ``Server-Timing`` headers. Nothing here
+headers, the current ``group``, the ``error`` kind of a failed request (``error_kind``), tasks
+that raised (``iteration_errors``), and the ``X-Cache`` / ``Server-Timing`` headers. Nothing here
 rolls intervals, judges or writes.
 
 Custom metrics (``Trend("x").add(...)``) are fired process-wide, like Locust's global events.
@@ -27,11 +28,13 @@ from locust.env import Environment
 from ..checks import current_group
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, Metric
+from .error_kind import error_kind
 from .headers import cache_hit, server_timings
 
 __all__ = ["Recorder", "owner_environment"]
 
 _CACHE_HIT = BUILTIN_METRICS["cache_hit"]
+_ITERATION_ERRORS = BUILTIN_METRICS["iteration_errors"]
 
 
 def owner_environment() -> Environment | None:
@@ -75,6 +78,8 @@ class Recorder:
         group = current_group()
         if group:
             context = {**(context or {}), "group": group}
+        if exception is not None:
+            context = {**(context or {}), "error": error_kind(exception, status)}
         self.collector.record_request(
             request_type,
             name,
@@ -103,6 +108,11 @@ class Recorder:
                         f"server_timing_{part}", "trend", "time", f"Server-Timing '{part}'"
                     )
                 self.collector.record(metric, dur_ms, tags)
+
+    def on_user_error(self, user_instance: Any, exception: BaseException, **_: Any) -> None:
+        """A task raised: the iteration failed outside any request (Locust's ``user_error``)."""
+        tags = {"error": "iteration_exception", "exception": type(exception).__name__}
+        self.collector.record(_ITERATION_ERRORS, 1, tags, time.time())
 
     def on_sample(self, metric: Metric, value: float, tags: Mapping[str, str] | None) -> None:
         """A custom metric's sample (process-wide hook): kept if it is this environment's."""

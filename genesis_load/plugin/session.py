@@ -88,6 +88,7 @@ class Session:
     def attach(self) -> Session:
         events = self.environment.events
         events.request.add_listener(self.recorder.on_request)
+        events.user_error.add_listener(self.recorder.on_user_error)
         events.test_start.add_listener(self.on_test_start)
         events.test_stop.add_listener(self.on_test_stop)
         events.quitting.add_listener(self.on_quitting)
@@ -100,6 +101,7 @@ class Session:
     def detach(self) -> None:
         events = self.environment.events
         events.request.remove_listener(self.recorder.on_request)
+        events.user_error.remove_listener(self.recorder.on_user_error)
         events.test_start.remove_listener(self.on_test_start)
         events.test_stop.remove_listener(self.on_test_stop)
         events.quitting.remove_listener(self.on_quitting)

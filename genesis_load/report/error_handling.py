@@ -3,8 +3,9 @@
 The seed listed circuit-breaker activation, graceful degradation, automatic recovery and data
 integrity as ticked boxes. Here each is a measured figure per scenario, or a plain "not
 measured": failed requests and the error statuses behind them (from the series' per-status
-counts), load shed with 503/429 (the circuit breaker and rate limit), the recovery time after a
-spike, and failed checks. Data integrity is not something a load test observes; the section says
+counts), failures by kind (refused, reset, timeout, http_5xx...: the ``error`` tag) and
+iterations whose code raised, load shed with 503/429 (the circuit breaker and rate limit),
+the recovery time after a spike, and failed checks. Data integrity is not something a load test observes; the section says
 so instead of ticking it.
 """
 
@@ -20,6 +21,21 @@ from .text import NONE, pct
 __all__ = ["error_handling_section"]
 
 _STATUS = re.compile(r"^http_reqs\{status:(\d+)\}$")
+_KIND = re.compile(r"^http_reqs\{error:(.+)\}$")
+
+
+def _kinds(run: Run) -> str:
+    """Failed requests by kind (``refused: 3, reset: 12``), and iterations that raised."""
+    parts = [
+        f"{m.group(1)}: {run.stat(key, 'count') or 0:,.0f}"
+        for key in run.metrics
+        if (m := _KIND.match(key))
+    ]
+    raised = run.stat("iteration_errors", "count")
+    if raised:
+        parts.append(f"iterations that raised: {raised:,.0f}")
+    return ", ".join(parts) or "none"
+
 
 
 def _statuses(run: Run) -> dict[str, int]:
@@ -55,6 +71,7 @@ def error_handling_section(runs: Sequence[Run]) -> Section:
             run.scenario,
             NONE if failed is None else f"{failed:,.0f} ({pct(failed / total if total else 0)})",
             ", ".join(f"{s}: {n:,}" for s, n in statuses.items()) or "none",
+            _kinds(run),
             f"{shed_count:,} ({pct(shed.get('share', 0.0))})" if shed_count else "none",
             _recovery(run),
             NONE if checks is None else pct(checks),
@@ -65,12 +82,13 @@ def error_handling_section(runs: Sequence[Run]) -> Section:
                 "scenario",
                 "failed requests",
                 "error statuses",
+                "failures by kind",
                 "shed (503/429)",
                 "recovery",
                 "checks passed",
             ),
             tuple(rows),
-            "lrllll",
+            "lrlllll",
             "What the system did under stress",
         ),
         Line(

@@ -44,6 +44,8 @@ __all__ = [
 #: run produced (``sse_stream_completed{reason:stall}``...), so a reader sees why streams failed
 #: without declaring every reason in advance.
 TAG_BREAKDOWNS: Mapping[str, tuple[str, ...]] = {
+    "http_reqs": ("error",),
+    "iteration_errors": ("exception",),
     "sse_stream_completed": ("reason",),
     "ws_closes": ("code",),
     "ws_failures": ("reason",),
