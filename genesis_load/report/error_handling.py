@@ -5,8 +5,8 @@ integrity as ticked boxes. Here each is a measured figure per scenario, or a pla
 measured": failed requests and the error statuses behind them (from the series' per-status
 counts), failures by kind (refused, reset, timeout, http_5xx...: the ``error`` tag) and
 iterations whose code raised, load shed with 503/429 (the circuit breaker and rate limit),
-the recovery time after a spike, and failed checks. Data integrity is not something a load test observes; the section says
-so instead of ticking it.
+the recovery time after a spike, and failed checks. Data integrity is not something a load
+test observes; the section says so instead of ticking it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ def _kinds(run: Run) -> str:
     if raised:
         parts.append(f"iterations that raised: {raised:,.0f}")
     return ", ".join(parts) or "none"
-
 
 
 def _statuses(run: Run) -> dict[str, int]:
