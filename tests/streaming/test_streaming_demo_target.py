@@ -9,7 +9,13 @@ from collections.abc import Callable
 import gevent
 from gevent.pool import Pool
 
-from genesis_load.streaming import SSEOptions, SSESession, WebSocketSession
+from genesis_load.streaming import (
+    GenesisChatStreamUser,
+    SSEOptions,
+    SSERequest,
+    SSESession,
+    WebSocketSession,
+)
 from genesis_load.target import TargetProcess
 from tests.streaming.conftest import Recorder
 from tests.target.target_helpers import sample
@@ -90,3 +96,18 @@ def test_websocket_echo_subscribe_and_malformed_ticks(
         target.metrics_text(), "genesis_faults_injected_total", kind="malformed"
     )
     assert len(recorder.values("ws_push_latency")) == 40 - malformed
+
+
+def test_openai_chat_streams_complete_on_done_and_bad_models_fail(
+    target: TargetProcess, recorder: Recorder
+) -> None:
+    user = GenesisChatStreamUser(recorder.environment)
+    user.host = target.base_url
+    session = SSESession(recorder.environment, target.base_url, options=user.sse_options)
+    request = user.stream_request()
+    result = session.stream(request)
+    assert result.completed and result.events > 3, result
+    body = dict(request.json, model="no-such-agent")
+    bad = session.stream(SSERequest(request.path, name="chat", method="POST", json=body))
+    assert (bad.completed, bad.reason, bad.status) == (False, "http_error", 404), bad
+    assert "model_not_found" in bad.message
