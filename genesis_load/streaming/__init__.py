@@ -6,7 +6,7 @@ classes wrap them. Each stream or message is also fired on Locust's ``events.req
 (``request_type`` ``"SSE"`` or ``"WS"``) for Locust's statistics and web UI; genesis-load's
 collector keeps those out of ``http_*``.
 
-Modules: ``sse_session`` (with ``sse_connection``, ``arrival_feed``, ``sse_judge``,
+Modules: ``sse_session`` (with ``sse_connection``, ``sse_read``, ``arrival_feed``, ``sse_judge``,
 ``sse_types``), ``sse_user``, ``ws_session`` (with ``ws_connect``, ``ws_receiver``,
 ``ws_pending``, ``ws_types``), ``ws_user``, ``genesis_users`` (for the demo target),
 ``http_stream`` (a streamed plain-HTTP body timed to its end), ``send_time``, ``errors``.

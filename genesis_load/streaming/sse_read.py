@@ -45,6 +45,7 @@ class StreamState:
     resumed_from: str | None = None
     retry_s: float | None = None
     last_event_s: float | None = None  # on the current connection
+    headers_s: float | None = None  # response headers of the first connection
 
     def note_ids(self, raw: Any) -> None:
         """Track ``retry:``, the last id, and ids skipped since a reconnect (lost)."""

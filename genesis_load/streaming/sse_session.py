@@ -83,6 +83,7 @@ class SSESession:
         return StreamResult(
             failure is None, reason, "" if failure is None else failure.message, run.events,
             run.bytes, run.reconnects, run.lost, duration_ms, run.status, run.last_id,
+            None if run.headers_s is None else (run.headers_s - run.start_s) * 1000.0,
         )  # fmt: skip
 
     def close(self) -> None:
@@ -114,6 +115,8 @@ class SSESession:
             run.status = response.status_code
             run.connections += 1
             headers_s = time.perf_counter()
+            if run.headers_s is None:
+                run.headers_s = headers_s
             m.SSE_CONNECT.add((headers_s - sent_s) * 1000.0, tags)
             try:
                 if read_connection(response, headers_s, tags, run, options, on_event):

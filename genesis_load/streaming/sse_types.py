@@ -93,3 +93,5 @@ class StreamResult:
     duration_ms: float
     status: int
     last_event_id: str | None
+    #: request sent -> response headers of the first connection (None: no response)
+    headers_ms: float | None = None
