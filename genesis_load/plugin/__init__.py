@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 from locust.env import Environment
 
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
+from ..hostcheck import check_host
 from ..outputs.registry import OutputSpec, build_outputs, parse_out
 from .no_retries import disable_hidden_retries
 from .options import PluginConfig, add_options, config_from_options
@@ -109,6 +110,8 @@ def _on_init(environment: Any, **_: Any) -> None:
     try:
         config = config_from_options(options) if options is not None else PluginConfig()
         session = attach(environment, config)
+        if config.check_host and _starts_load_now(environment):
+            check_host(environment.host or "")
     except ConfigError as e:
         sys.stderr.write(
             "genesis-load: invalid configuration, no load was sent:\n"
@@ -116,6 +119,14 @@ def _on_init(environment: Any, **_: Any) -> None:
         )
         sys.exit(EXIT_CONFIG_ERROR)
     install_signal_handlers(session)
+
+
+def _starts_load_now(environment: Environment) -> bool:
+    """A headless (or autostarted) run of a master or single process: it loads the host."""
+    options = environment.parsed_options
+    if options is None or getattr(options, "worker", False) or not environment.host:
+        return False
+    return bool(getattr(options, "headless", False) or getattr(options, "autostart", False))
 
 
 def install() -> None:

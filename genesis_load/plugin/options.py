@@ -57,6 +57,8 @@ class PluginConfig:
     monitor_interval_s: float = 1.0
     #: ``--out NAME=ARG`` as given (k6 style), in order; the outputs registry checks NAME.
     out: tuple[str, ...] = ()
+    #: Probe the host once before a headless run (``--no-host-check`` turns it off).
+    check_host: bool = True
     #: The run's scale factors: the profile's, or GENESIS_RATE_FACTOR / GENESIS_TIME_FACTOR.
     rate_factor: float = 1.0
     time_factor: float = 1.0
@@ -259,6 +261,8 @@ OPTIONS: tuple[Option, ...] = (
            "NAME=ARG", kind="list"),
     Option("--no-genesis-summary", "print_summary",
            "do not print genesis-load's end-of-test summary", kind="switch"),
+    Option("--no-host-check", "check_host",
+           "do not probe the host (one TCP connect) before a headless run", kind="switch"),
 )  # fmt: skip
 
 

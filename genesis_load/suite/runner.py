@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,13 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..executors.presets import preset
+from ..hostcheck import check_host
 from ..profiles import Profile
 from ..scenarios import locustfile_path
 from .registry import SUITE
@@ -76,17 +75,6 @@ def planned_seconds(name: str, profile: Profile) -> float:
         ).duration_s
         for p in SUITE[name].parts
     )
-
-
-def check_host(url: str, timeout_s: float = 3.0) -> None:
-    """Fail fast, before any long run, when nothing answers at the host."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout_s):
-            pass
-    except OSError as e:
-        raise ConfigError(f"host {url!r} is not reachable ({e}); nothing was run") from e
 
 
 def _check_out_dir(out: Path) -> None:

@@ -22,10 +22,10 @@ pytestmark = pytest.mark.slow
 ROUTE = "/api/v1/users/{id}"
 
 
-def _run(host: str, case: str, tmp_path: Path, users: int = 4) -> dict:  # type: ignore[type-arg]
+def _run(host: str, case: str, tmp_path: Path, users: int = 4, *extra: str) -> dict:  # type: ignore[type-arg]
     out = tmp_path / "r.json"
     proc = run_locust(
-        "faulty.py", host, "--summary-json", str(out), run_time="3s", users=users,
+        "faulty.py", host, "--summary-json", str(out), *extra, run_time="3s", users=users,
         env={"ERROR_CASE": case},
     )  # fmt: skip
     assert out.exists(), proc.stderr[-3000:]
@@ -52,11 +52,18 @@ def test_dropped_connections_are_failures_and_the_count_is_what_the_target_saw(
     assert failed == dropped == _count(doc, "http_reqs{error:reset}")
 
 
-def test_a_refused_connection_is_kind_refused(tmp_path: Path) -> None:
+def test_an_unreachable_host_fails_fast_and_without_the_check_is_kind_refused(
+    tmp_path: Path,
+) -> None:
     with socket.socket() as s:  # a port nothing listens on (bound, never listening)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-        doc = _run(f"http://127.0.0.1:{port}", "refused", tmp_path, users=1)
+        host = f"http://127.0.0.1:{port}"
+        probed = run_locust("faulty.py", host, run_time="3s", env={"ERROR_CASE": "refused"})
+        doc = _run(host, "refused", tmp_path, 1, "--no-host-check")
+    # by default an unreachable host fails fast, before any load (exit 104, one clear line)
+    assert probed.returncode == 104, probed.stderr[-2000:]
+    assert f"host '{host}' is not reachable" in probed.stderr
     total = _count(doc, "http_reqs")
     assert total > 0 and _count(doc, "http_reqs{error:refused}") == total
 
