@@ -12,6 +12,7 @@ import socket
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .redact import redact_url
 
 __all__ = ["check_host"]
 
@@ -22,11 +23,12 @@ def check_host(url: str, timeout_s: float = 3.0) -> None:
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as e:
-        raise ConfigError(f"host {url!r}: {e}") from e
+        raise ConfigError(f"host {redact_url(url)!r}: {e}") from e
     if not parts.hostname:
-        raise ConfigError(f"host {url!r} has no host name")
+        raise ConfigError(f"host {redact_url(url)!r} has no host name")
     try:
         with socket.create_connection((parts.hostname, port), timeout=timeout_s):
             pass
     except OSError as e:
-        raise ConfigError(f"host {url!r} is not reachable ({e}); no load was sent") from e
+        shown = redact_url(url)
+        raise ConfigError(f"host {shown!r} is not reachable ({e}); no load was sent") from e
