@@ -62,6 +62,7 @@ _SECRET_SUFFIXES = tuple(
 
 # scheme://rest, up to whitespace, a quote or an angle bracket (how URLs sit in messages).
 _URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]+")
+_TRAILING = ".,;:!?)]}"
 # name=value, the name not glued to a word before it; the value up to a separator.
 _PAIR = re.compile(r"(?<![\w.\-])([A-Za-z][\w.\-]*)=([^&;#\s'\"<>,)]*)")
 # Authorization: <scheme> <credentials> (header form, or in repr()s: 'Authorization': '...').
@@ -144,12 +145,19 @@ def _mask_auth(match: re.Match[str]) -> str:
     return f"{prefix}{scheme} {MASK}" if scheme else f"{prefix}{MASK}"
 
 
+def _redact_url_in_text(match: re.Match[str]) -> str:
+    """A URL found in prose; punctuation that ends the sentence is not part of it."""
+    url = match.group(0)
+    core = url.rstrip(_TRAILING)
+    return redact_url(core) + url[len(core) :]
+
+
 def redact_text(text: str) -> str:
     """``text`` with every URL redacted as :func:`redact_url` does, and every secret
     ``name=value`` pair, ``Authorization`` value and ``Bearer`` token masked."""
     if not text:
         return text
-    text = _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+    text = _URL_IN_TEXT.sub(_redact_url_in_text, text)
     text = _AUTH_HEADER.sub(_mask_auth, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
     return _PAIR.sub(_mask_pair, text)

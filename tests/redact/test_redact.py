@@ -117,6 +117,12 @@ TEXT_CASES = [
     ("api_key=k1, limit=5", "api_key=***, limit=5", "a pair in prose: only the secret one"),
     ("p(95)<500 over 2 runs", "p(95)<500 over 2 runs", "text without secrets is unchanged"),
     ("", "", "empty text is unchanged"),
+    (
+        "could not read target (http://h/?token=t/metrics) for 7 samples.",
+        "could not read target (http://h/?token=***) for 7 samples.",
+        "a URL in parentheses keeps the closing parenthesis",
+    ),
+    ("see http://u:p@h/x.", "see http://***@h/x.", "a full stop after a URL is kept"),
 ]
 
 
