@@ -1,0 +1,60 @@
+"""AI-agent traffic: conversation users with token-level latency, answer quality and goodput.
+
+Owns the ``ai_*`` metrics (``_metrics``; every formula in docs/ai.md) and what produces them:
+prompt sets (``prompts``), the quality scorer interface and its default (``scoring``), the two
+chat APIs (``apis``), reading a token stream (``token_stream``, on top of
+:class:`~genesis_load.streaming.SSESession`), one turn (``chat_turn``), one conversation
+(``conversation``), latency and quality targets (``targets``), the API key (``api_key``) and
+the Locust users (``users``). Streams use ``genesis_load.streaming``, so importing this package
+imports Locust and gevent (a locustfile imports them anyway); the users, ``ChatTurns`` and
+``run_conversation`` are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .api_key import ApiKey
+from .apis import ChatAPI, GenesisAgentAPI, OpenAIChatAPI
+from .prompts import GENESIS_PROMPTS, Prompt, PromptSet, load_prompts
+from .scoring import Answer, KeywordScorer, Score, Scorer
+from .targets import TurnTargets
+
+__all__ = [
+    "GENESIS_PROMPTS",
+    "AIConversationUser",
+    "Answer",
+    "ApiKey",
+    "ChatAPI",
+    "ChatTurns",
+    "ConversationPlan",
+    "GenesisAgentAPI",
+    "GenesisAgentUser",
+    "KeywordScorer",
+    "OpenAIChatAPI",
+    "OpenAIChatUser",
+    "Prompt",
+    "PromptSet",
+    "Score",
+    "Scorer",
+    "TurnTargets",
+    "load_prompts",
+    "run_conversation",
+]
+
+_LAZY = {
+    "AIConversationUser": ".users",
+    "GenesisAgentUser": ".users",
+    "OpenAIChatUser": ".users",
+    "ChatTurns": ".chat_turn",
+    "ConversationPlan": ".conversation",
+    "run_conversation": ".conversation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
