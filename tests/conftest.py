@@ -5,6 +5,8 @@
 * ``start_target`` (function): a factory ``start_target(*args) -> TargetProcess`` for tests
   that need their own options or faults; each is started with ``--ai-speed 1000`` (later args
   win) and stopped at teardown.
+* ``collect_locust_clients`` (function): for tests that run Locust users in this process; see
+  its docstring.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -43,3 +46,17 @@ def start_target() -> Iterator[Callable[..., TargetProcess]]:
     yield start
     for process in started:
         process.close()
+
+
+@pytest.fixture
+def collect_locust_clients() -> Iterator[None]:
+    """Collect, at the test's teardown, the Locust users the test ran in this process.
+
+    Locust's ``FastHttpSession`` has no ``close()`` and a stopped user does not close its
+    geventhttpclient connection pool: the pooled sockets are closed only when the garbage
+    collector breaks the user's reference cycles, with a ``ResourceWarning`` each, in whichever
+    later test that happens. Collecting here keeps them in the test that ran the users, which
+    ignores exactly that warning (``filterwarnings`` mark, naming Locust as the reason).
+    """
+    yield
+    gc.collect()

@@ -62,6 +62,10 @@ def _environment(user: type, shape: type[ScenarioShape], host: str) -> Environme
     return env
 
 
+@pytest.mark.usefixtures("collect_locust_clients")  # Locust never closes FastHttpUser pools
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket object:pytest.PytestUnraisableExceptionWarning"
+)
 def test_two_environments_run_two_scenarios_without_sharing_state(
     start_target: Callable[..., TargetProcess],
 ) -> None:
