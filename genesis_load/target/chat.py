@@ -15,6 +15,7 @@ due times (late tokens catch up instead of drifting), a finish chunk, the usage 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Mapping
@@ -39,6 +40,17 @@ _MIN_SLEEP_S = 0.0005  # closer than this to a due time: write now rather than s
 
 async def list_agents(request: web.Request) -> web.Response:
     return json_response({"agents": [agent.to_dict() for agent in AGENTS.values()]})
+
+
+def _degrade(state: TargetState, path: str, gen: Generation) -> Generation:
+    """The ``empty_rate`` / ``truncate_rate`` faults: no content, or the first half of the
+    tokens with ``finish_reason: "length"``."""
+    kind = state.faults.answer_fault(path)
+    if kind is None:
+        return gen
+    tokens = gen.tokens[: 0 if kind == "empty" else len(gen.tokens) // 2]
+    reason = "length" if kind == "truncate" else gen.finish_reason
+    return dataclasses.replace(gen, tokens=tokens, text="".join(tokens), finish_reason=reason)
 
 
 def _generate(
@@ -88,6 +100,7 @@ async def agent_chat(request: web.Request) -> web.StreamResponse:
         previous_prompt=conv.previous_prompt,
         history_tokens=history_tokens,
     )
+    gen = _degrade(state, request.path, gen)
     headers = {"X-Conversation-Id": conv.id}
     if chat.stream:
         response = await _stream(request, state, agent, gen, chat.include_usage, headers)
@@ -151,6 +164,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
         previous_prompt=chat.previous_prompt,
         history_tokens=chat.history_tokens,
     )
+    gen = _degrade(state, request.path, gen)
     if chat.stream:
         return await _stream(request, state, agent, gen, chat.include_usage, {})
     await asyncio.sleep(gen.generation_s)

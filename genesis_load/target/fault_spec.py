@@ -11,6 +11,8 @@ Grammar (JSON object; every key optional; unknown keys are errors)::
                 | "error_rate": rate          # share of requests answered 500
                 | "drop_rate": rate           # share of connections closed with no response
                 | "malformed_rate": rate      # share of SSE / WS frames sent malformed
+                | "truncate_rate": rate       # share of AI answers cut to half (finish "length")
+                | "empty_rate": rate          # share of AI answers with no content at all
                 | "stall": {"start_in_s": number >= 0, "duration_s": number > 0}
                 | "paths": [prefix, ...] }    # path prefixes the faults apply to (default all)
     rate      = number in [0, 1]
@@ -47,9 +49,12 @@ _SPEC_KEYS = (
     "error_rate",
     "drop_rate",
     "malformed_rate",
+    "truncate_rate",
+    "empty_rate",
     "stall",
     "paths",
 )
+_RATE_KEYS = ("error_rate", "drop_rate", "malformed_rate", "truncate_rate", "empty_rate")
 
 
 class FaultSpecError(ValueError):
@@ -104,6 +109,8 @@ class FaultSpec:
     error_rate: float = 0.0
     drop_rate: float = 0.0
     malformed_rate: float = 0.0
+    truncate_rate: float = 0.0
+    empty_rate: float = 0.0
     stall: StallSpec | None = None
     paths: tuple[str, ...] = ()
 
@@ -121,7 +128,7 @@ class FaultSpec:
             out["latency_ms"] = self.latency_ms
         if self.latency is not None:
             out["latency"] = self.latency.to_dict()
-        for key in ("error_rate", "drop_rate", "malformed_rate"):
+        for key in _RATE_KEYS:
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.stall is not None:
@@ -143,10 +150,7 @@ class FaultSpec:
         latency = _parse_dist(raw.get("latency"), problems) if "latency" in raw else None
         if "latency_ms" in raw and "latency" in raw:
             problems["latency"] = "give either latency_ms or latency, not both"
-        rates = {
-            key: _number(raw, key, problems, low=0.0, high=1.0) or 0.0
-            for key in ("error_rate", "drop_rate", "malformed_rate")
-        }
+        rates = {key: _number(raw, key, problems, low=0.0, high=1.0) or 0.0 for key in _RATE_KEYS}
         stall = _parse_stall(raw.get("stall"), problems) if "stall" in raw else None
         paths = _parse_paths(raw.get("paths"), problems) if "paths" in raw else ()
         if problems:
@@ -157,6 +161,8 @@ class FaultSpec:
             error_rate=rates["error_rate"],
             drop_rate=rates["drop_rate"],
             malformed_rate=rates["malformed_rate"],
+            truncate_rate=rates["truncate_rate"],
+            empty_rate=rates["empty_rate"],
             stall=stall,
             paths=paths,
         )

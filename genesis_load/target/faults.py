@@ -1,6 +1,7 @@
 """Runtime fault injection: the current spec, the seeded RNG and the stall window.
 
-Owns the per-request decisions (hold, delay, drop, error) and the per-frame malformed decision.
+Owns the per-request decisions (hold, delay, drop, error), the per-frame malformed decision
+and the per-answer one (an AI answer emptied or truncated).
 It never sleeps or touches sockets: the middleware and the streaming handlers act on what it
 decides, and report each injected fault through the ``on_fault(kind)`` callback.
 
@@ -20,7 +21,7 @@ from genesis_load.target.fault_spec import FaultSpec
 
 __all__ = ["FAULT_KINDS", "FaultInjector", "RequestFaults"]
 
-FAULT_KINDS = ("latency", "error", "stall", "drop", "malformed")
+FAULT_KINDS = ("latency", "error", "stall", "drop", "malformed", "truncate", "empty")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,17 @@ class FaultInjector:
         if not (hold_s or delay_s or drop or error):
             return None
         return RequestFaults(hold_s=hold_s, delay_s=delay_s, drop=drop, error=error)
+
+    def answer_fault(self, path: str) -> str | None:
+        """For an AI answer on ``path``: ``"empty"``, ``"truncate"`` or None (one draw each)."""
+        spec = self._spec
+        if not (spec.empty_rate or spec.truncate_rate) or not spec.applies_to(path):
+            return None
+        for kind, rate in (("empty", spec.empty_rate), ("truncate", spec.truncate_rate)):
+            if rate > 0.0 and self._rng.random() < rate:
+                self._on_fault(kind)
+                return kind
+        return None
 
     def malformed(self, path: str) -> bool:
         """Should the next SSE / WebSocket frame on ``path`` be sent malformed?"""
