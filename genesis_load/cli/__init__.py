@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load testing on Locust with exact HDR percentiles and k6-style results.",
     )
     parser.add_argument("--version", action="version", version=f"genesis-load {__version__}")
+    # extras: the optional dependencies a command needs (genesis_load._extras), checked first
+    parser.set_defaults(extras=())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from ..target import server  # its options only: aiohttp is imported when it serves
