@@ -18,6 +18,8 @@ Spike stages: warm, surge, spike, drop, recovery.
 | benchmarks | constant 100/s for 25 min | steady |
 | streaming_sse | SSE streams/s: 0 -> 10 (1 min), 10 (5 min), -> 0 (1 min) | up, hold, down |
 | streaming_ws | WebSocket messages: 50/s over 20 open sockets for 7 min | (none) |
+| ai_agents | AI conversations: 15 held at once (constant-vus) for 10 min | (closed model) |
+| ai_agents_open | AI conversations: 0.5 started per second for 10 min | steady |
 
 Which user class and thresholds go with a preset in the suite is the suite registry's
 (``genesis_load.suite.registry``). A run's scale factors (``--profile``, or the
@@ -30,12 +32,13 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ..errors import ConfigError
 from ..pacing import Stage, StagesPacer
 from .scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV
 from .scenario import Scenario
+from .vus import VUScenario
 
 __all__ = ["PRESETS", "RATE_FACTOR_ENV", "TIME_FACTOR_ENV", "preset", "preset_from_env"]
 
@@ -208,7 +211,53 @@ def streaming_ws(
     return _scenario("streaming", pacer, (), r, kw)  # the SSE part names the stages
 
 
-#: Registry: preset name -> constructor (plain dict, STYLE habit 4).
+def ai_agents(
+    conversations: int = 15,
+    duration_s: float = 600,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> VUScenario:
+    """The seed's AI agents test: ``conversations`` held at once for 10 minutes (k6's
+    constant-vus; each VU holds one conversation after another, an iteration is a whole
+    conversation). ``rate_factor`` scales the conversations, ``time_factor`` the duration."""
+    _check_factors(rate_factor, time_factor)
+    scenario = VUScenario(
+        name=str(kw.pop("scenario_name", "ai_agents")),
+        executor="constant-vus",
+        vus=max(1, math.ceil(conversations * rate_factor)),
+        duration_s=duration_s * time_factor,
+        graceful_stop_s=float(kw.pop("graceful_stop_s", 30.0)),
+    )
+    if kw:
+        raise TypeError(f"unexpected parameter(s): {', '.join(sorted(kw))}")
+    return scenario
+
+
+def ai_agents_open(
+    rate_per_s: float = 0.5,
+    duration_s: float = 600,
+    conversation_s: float = 15.0,
+    rate_factor: float = 1.0,
+    time_factor: float = 1.0,
+    **kw: Any,
+) -> Scenario:
+    """AI conversations started per second (open model), so a slow model shows as schedule lag
+    and dropped conversations instead of a quietly lower rate. VUs by Little's law: rate x
+    ``conversation_s`` (a conversation's expected length), up to 4x that."""
+    _check_factors(rate_factor, time_factor)
+    r = rate_per_s * rate_factor
+    kw.setdefault("pre_allocated_vus", max(2, math.ceil(r * conversation_s)))
+    kw.setdefault("max_vus", max(4, math.ceil(r * conversation_s * 4)))
+    kw.setdefault("scenario_name", "ai_agents_open")
+    pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
+    return _scenario("ai_agents", pacer, ("steady",), r, kw)
+
+
+#: Registry: preset name -> constructor (plain dict, STYLE habit 4). ``ai_agents`` returns a
+#: closed-model VUScenario (constant-vus): ``preset()`` stays typed ``Scenario`` for its callers
+#: (the runner and the CLI read ``duration_s``, the same for a VUScenario starting at 0; the
+#: scenario users accept both), hence the cast.
 PRESETS: dict[str, Callable[..., Scenario]] = {
     "baseline": baseline,
     "stress": stress,
@@ -217,6 +266,8 @@ PRESETS: dict[str, Callable[..., Scenario]] = {
     "benchmarks": benchmarks,
     "streaming_sse": streaming_sse,
     "streaming_ws": streaming_ws,
+    "ai_agents": cast(Callable[..., Scenario], ai_agents),
+    "ai_agents_open": ai_agents_open,
 }
 
 

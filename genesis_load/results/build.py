@@ -42,13 +42,22 @@ __all__ = [
 
 #: Metrics whose results also list one sub-metric per value of these tags, whatever values the
 #: run produced (``sse_stream_completed{reason:stall}``...), so a reader sees why streams failed
-#: without declaring every reason in advance.
+#: without declaring every reason in advance. ``"a+b"`` lists one per combination of values
+#: (``ai_response_time{agent:BLAZE,complexity:simple}``).
 TAG_BREAKDOWNS: Mapping[str, tuple[str, ...]] = {
     "http_reqs": ("error",),
     "iteration_errors": ("exception",),
     "sse_stream_completed": ("reason",),
     "ws_closes": ("code",),
     "ws_failures": ("reason",),
+    "ai_response_time": ("agent", "complexity", "agent+complexity"),
+    "ai_ttft": ("agent", "agent+complexity"),
+    "ai_itl": ("agent",),
+    "ai_tokens_per_s": ("agent",),
+    "ai_quality": ("agent", "agent+complexity"),
+    "ai_request_failed": ("agent",),
+    "ai_failures": ("reason", "agent"),
+    "ai_goodput": ("agent",),
 }
 
 
@@ -120,8 +129,21 @@ def breakdown_selectors(
     out = []
     for metric, tags in breakdowns.items():
         for tag in tags:
+            if "+" in tag:
+                out += [Selector(metric, c) for c in _combinations(store, metric, tag.split("+"))]
+                continue
             out += [Selector(metric, ((tag, v),)) for v in store.tag_values(metric, tag)]
     return out
+
+
+def _combinations(store: Store, metric: str, keys: list[str]) -> list[tuple[tuple[str, str], ...]]:
+    """The distinct values of ``keys`` together among the metric's tag sets that have them all."""
+    found = set()
+    for name, tags in store.sinks:
+        values = dict(tags)
+        if name == metric and all(k in values for k in keys):
+            found.add(tuple((k, values[k]) for k in keys))
+    return sorted(found)
 
 
 def _histograms(store: Store) -> dict[str, str]:
