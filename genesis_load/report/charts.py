@@ -83,7 +83,7 @@ class Chart:
     """One written chart: what it shows (``kind``), its title and alt text, and its file."""
 
     scenario: str
-    kind: str  # throughput | errors | spectrum | endpoints | streaming
+    kind: str  # throughput | errors | spectrum | endpoints | streaming | ai
     title: str
     alt: str
     path: Path
@@ -436,6 +436,45 @@ def _streaming(run: Run, path: Path) -> Chart | None:
     )
 
 
+#: AI latencies drawn over time: (series key, stat, label, colour).
+_AI_LINES = (
+    ("ai_ttft", "p(95)", "TTFT p95", "#0969da"),
+    ("ai_response_time", "med", "response time p50", "#1a7f37"),
+    ("ai_response_time", "p(95)", "response time p95", "#cf222e"),
+)
+
+
+def _ai(run: Run, path: Path) -> Chart | None:
+    points = _drawn_points(run)
+    lines = [
+        (label, color, _steps(points, _stat(key, stat))) for key, stat, label, color in _AI_LINES
+    ]
+    lines = [(label, color, xy) for label, color, xy in lines if xy[0]]
+    if not lines:
+        return None
+    title = f"{run.scenario}: AI time to first token and response time over time"
+    with _figure(figsize=(10, 3.2)) as fig:
+        ax = fig.subplots()
+        for label, color, (xs, ys) in lines:
+            ax.step(xs, ys, where="post", color=color, linewidth=1.5, label=label)
+        ax.set_ylabel("ms (per interval)")
+        ax.set_xlabel("time since start of run (s)")
+        _headroom(ax)
+        ax.legend(loc="upper left", ncols=3)
+        ax.set_title(title, pad=16 if run.stages else 6)
+        _stage_lines((ax,), run, ax)
+        fig.tight_layout()
+        _save(fig, path)
+    return Chart(
+        run.scenario,
+        "ai",
+        title,
+        f"{run.scenario}: p95 of the AI time to first token, p50 and p95 of the AI response "
+        "time (request sent to last content) per interval",
+        path,
+    )
+
+
 def chart_prefix(scenario: str, taken: set[str]) -> str:
     """A file-name-safe prefix for the scenario's charts, not in ``taken`` (then added)."""
     base = prefix = _slug(scenario)
@@ -456,5 +495,6 @@ def render_charts(run: Run, out_dir: Path, prefix: str | None = None) -> tuple[C
         _spectrum(run, out_dir / f"{slug}-spectrum.png"),
         _endpoints(run, out_dir / f"{slug}-endpoints.png"),
         _streaming(run, out_dir / f"{slug}-streaming.png"),
+        _ai(run, out_dir / f"{slug}-ai.png"),
     )
     return tuple(c for c in charts if c is not None)

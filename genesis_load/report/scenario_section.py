@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import figures as fig
+from .ai_section import AI_CHART
 from .document import Block, Cell, Code, Columns, Figure, Line, Section, Table, Tile, Tiles
 from .generic import flatten, format_generic
 from .load import Run
@@ -184,7 +185,7 @@ def scenario_section(run: Run, charts: Sequence[Chart]) -> Section:
     blocks.append(Columns(tuple(tables)))
     if run.analysis is not None and not run.analysis:
         blocks.append(Line("present but empty.", lead="Analysis:"))
-    charts = [c for c in charts if c.kind != STREAMING_CHART]  # shown under Streaming
+    charts = [c for c in charts if c.kind not in (STREAMING_CHART, AI_CHART)]  # own sections
     blocks.extend(Figure(c) for c in charts if c.wide)
     narrow = tuple(Figure(c) for c in charts if not c.wide)
     if narrow:

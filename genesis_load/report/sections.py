@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .ai_section import ai_section
 from .document import (
     Block,
     Bullets,
@@ -287,6 +288,7 @@ def build_document(
             tuple(scenario_section(r, charts.get(r.scenario, ())) for r in runs),
         ),
         streaming_section(runs, charts),
+        ai_section(runs, charts),
         error_handling_section(runs),
         _resources(runs),
         scalability_section(runs),
