@@ -112,6 +112,8 @@ def _on_init(environment: Any, **_: Any) -> None:
         session = attach(environment, config)
         if config.check_host and _starts_load_now(environment):
             check_host(environment.host or "")
+        if not environment.stop_timeout:  # Locust's default kills users mid-request
+            environment.stop_timeout = config.graceful_stop_s
     except ConfigError as e:
         sys.stderr.write(
             "genesis-load: invalid configuration, no load was sent:\n"

@@ -59,6 +59,8 @@ class PluginConfig:
     out: tuple[str, ...] = ()
     #: Probe the host once before a headless run (``--no-host-check`` turns it off).
     check_host: bool = True
+    #: How long iterations in flight may finish when the run stops (k6's gracefulStop).
+    graceful_stop_s: float = 30.0
     #: The run's scale factors: the profile's, or GENESIS_RATE_FACTOR / GENESIS_TIME_FACTOR.
     rate_factor: float = 1.0
     time_factor: float = 1.0
@@ -261,6 +263,11 @@ OPTIONS: tuple[Option, ...] = (
            "NAME=ARG", kind="list"),
     Option("--no-genesis-summary", "print_summary",
            "do not print genesis-load's end-of-test summary", kind="switch"),
+    Option("--graceful-stop", "graceful_stop_s",
+           "seconds in-flight iterations may take to finish when the run stops, so every "
+           "request the target served is recorded (k6's gracefulStop; default 30; Locust's "
+           "--stop-timeout wins when given)",
+           "SECONDS", parse=float, check=_between(0, 3600)),
     Option("--no-host-check", "check_host",
            "do not probe the host (one TCP connect) before a headless run", kind="switch"),
 )  # fmt: skip

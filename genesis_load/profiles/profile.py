@@ -33,6 +33,7 @@ this package (``ci``, ``local``, ``staging``, ``production``, read with
 
 from __future__ import annotations
 
+import importlib
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -44,7 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
-from ..thresholds.spec import collect_thresholds
+from ..thresholds.spec import Threshold, collect_thresholds, validate_metrics
 
 __all__ = [
     "PACKAGED",
@@ -139,9 +140,27 @@ def load_profile(name_or_path: str, known_scenarios: Sequence[str] = ()) -> Prof
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot be read: {e}") from e
     return parse_profile(data, str(path), known_scenarios)
+
+
+#: Modules declaring the metrics the suite's scenarios record, beyond the built-ins (metric
+#: declarations only: importing them loads no Locust).
+SUITE_METRIC_MODULES: tuple[str, ...] = ("genesis_load.streaming._metrics",)
+
+
+def _unknown_metrics(thresholds: Sequence[Threshold]) -> list[str]:
+    """Problems for thresholds on metrics no suite scenario records (all of them, at once)."""
+    for module in SUITE_METRIC_MODULES:
+        importlib.import_module(module)
+    try:
+        validate_metrics(thresholds)
+    except ConfigError as e:
+        return list(e.problems)
+    return []
 
 
 def _number(
@@ -228,8 +247,10 @@ def parse_profile(
         problems.append(f'{where}: target.args: only used with host = "demo"')
     thresholds = data.get("thresholds", {})
     if isinstance(thresholds, Mapping):
-        _, bad = collect_thresholds(thresholds, f"{where}: thresholds")
+        good, bad = collect_thresholds(thresholds, f"{where}: thresholds")
         problems.extend(bad)
+        if known_scenarios:  # the suite's scenarios record these metrics and no others
+            problems.extend(_unknown_metrics(good))
     else:
         problems.append(f"{where}: [thresholds]: expected a table")
         thresholds = {}

@@ -14,18 +14,44 @@ Modules: ``sse_session`` (with ``sse_connection``, ``sse_read``, ``arrival_feed`
 
 from __future__ import annotations
 
-from .errors import REASONS, StreamFailure
-from .genesis_users import GenesisChatStreamUser, GenesisSSEUser, GenesisWebSocketUser
-from .http_stream import StreamedBody, timed_stream
-from .send_time import epoch_seconds, server_send_time
-from .sse_read import EventHandler
-from .sse_session import SSESession
-from .sse_types import SSEEvent, SSEOptions, SSERequest, StreamResult
-from .sse_user import SSEUser
-from .ws_pending import Pending
-from .ws_session import PushHandler, WebSocketSession
-from .ws_types import NORMAL_CLOSE_CODES, WSOptions, WSReply
-from .ws_user import WebSocketUser
+import importlib
+from typing import Any
+
+#: Public name -> its module. Loaded on first use, so that importing a leaf module (the metric
+#: declarations in ``_metrics``, the pure types) does not import Locust and gevent.
+_NAMES = {
+    "REASONS": ".errors",
+    "StreamFailure": ".errors",
+    "GenesisChatStreamUser": ".genesis_users",
+    "GenesisSSEUser": ".genesis_users",
+    "GenesisWebSocketUser": ".genesis_users",
+    "StreamedBody": ".http_stream",
+    "timed_stream": ".http_stream",
+    "epoch_seconds": ".send_time",
+    "server_send_time": ".send_time",
+    "EventHandler": ".sse_read",
+    "SSESession": ".sse_session",
+    "SSEEvent": ".sse_types",
+    "SSEOptions": ".sse_types",
+    "SSERequest": ".sse_types",
+    "StreamResult": ".sse_types",
+    "SSEUser": ".sse_user",
+    "Pending": ".ws_pending",
+    "PushHandler": ".ws_session",
+    "WebSocketSession": ".ws_session",
+    "NORMAL_CLOSE_CODES": ".ws_types",
+    "WSOptions": ".ws_types",
+    "WSReply": ".ws_types",
+    "WebSocketUser": ".ws_user",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
 
 __all__ = [
     "NORMAL_CLOSE_CODES",

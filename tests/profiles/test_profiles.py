@@ -95,3 +95,21 @@ def test_profiles_sit_below_the_plugin_and_the_suite() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes('description = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=rf"{bad}: not UTF-8 text"):
+        load_profile(str(bad))
+
+
+def test_every_threshold_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    bad = tmp_path / "thresholds.toml"
+    bad.write_text(
+        '[thresholds]\n"http_req_duration" = ["p95<1"]\n"no_such_metric" = ["rate<0.1"]\n'
+    )
+    with pytest.raises(ConfigError) as err:
+        load_profile(str(bad), tuple(SUITE))
+    text = "\n".join(err.value.problems)
+    assert "p95<1" in text and "no_such_metric" in text, text

@@ -63,7 +63,7 @@ def test_a_signal_stops_the_suite_its_children_and_writes_an_incomplete_report(
             proc.kill()
     assert proc.returncode == EXIT_INTERRUPTED, stdout[-3000:] + stderr[-3000:]
     assert "Traceback" not in stderr and "Traceback" not in stdout
-    gone, alive = psutil.wait_procs(children, timeout=10)
+    _, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"orphans left running: {alive}"
     doc = json.loads((out / "baseline.json").read_text())
     assert doc["meta"]["interrupted"] is True and doc["meta"]["ended"] == "interrupted"
