@@ -12,7 +12,9 @@ in a locustfile, or ``genesis-load locust``, calls it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -105,6 +107,30 @@ def session_of(environment: Environment) -> Session | None:
     return _SESSIONS.get(environment)
 
 
+def _report_config_error(problems: Sequence[str]) -> None:
+    sys.stderr.write(
+        "genesis-load: invalid configuration, no load was sent:\n"
+        + "".join(f"  - {p}\n" for p in problems)
+    )
+
+
+def _config_error_hook(previous: Any) -> Any:
+    """A ConfigError escaping a locustfile's import (``scenario_from_config`` with bad k6
+    options) ends the process like every other configuration error: the problems, exit 104,
+    no traceback. Locust loads the locustfile outside any handler of ours, so this is the
+    one place to catch it."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        if isinstance(value, ConfigError):
+            _report_config_error(value.problems)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_CONFIG_ERROR)  # no load started: nothing to clean up
+        previous(kind, value, tb)
+
+    return hook
+
+
 def _on_init(environment: Any, **_: Any) -> None:
     options = getattr(environment, "parsed_options", None)
     try:
@@ -115,10 +141,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         if not environment.stop_timeout:  # Locust's default kills users mid-request
             environment.stop_timeout = config.graceful_stop_s
     except ConfigError as e:
-        sys.stderr.write(
-            "genesis-load: invalid configuration, no load was sent:\n"
-            + "".join(f"  - {p}\n" for p in e.problems)
-        )
+        _report_config_error(e.problems)
         sys.exit(EXIT_CONFIG_ERROR)
     install_signal_handlers(session)
 
@@ -140,4 +163,5 @@ def install() -> None:
 
     events.init_command_line_parser.add_listener(add_options)
     events.init.add_listener(_on_init)
+    sys.excepthook = _config_error_hook(sys.excepthook)
     _installed = True
