@@ -50,6 +50,8 @@ class TargetConfig:
     rate_limit_per_s: float | None = None  # None: no per-client rate limit
     rate_limit_burst: float | None = None  # None: one second's worth of tokens
     max_body_bytes: int = 1 << 20
+    ws_send_buffer_bytes: int = 1 << 20  # unsent bytes a WebSocket may hold (ws_outbox)
+    ws_send_timeout_s: float = 2.0  # a send waiting longer for room drops the connection
     access_log_path: str | None = None
     faults: FaultSpec = field(default_factory=FaultSpec)
     shutdown_timeout_s: float = 2.0
@@ -66,9 +68,16 @@ class TargetConfig:
             "max_turns": 1,
             "max_inflight": 1,
             "max_body_bytes": 1,
+            "ws_send_buffer_bytes": 1024,
             "shutdown_timeout_s": 0,
         }
-        positive = ("cache_ttl_s", "ai_speed", "tokens_per_s", "rate_limit_per_s")
+        positive = (
+            "cache_ttl_s",
+            "ai_speed",
+            "tokens_per_s",
+            "rate_limit_per_s",
+            "ws_send_timeout_s",
+        )
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, int | float) or isinstance(value, bool):

@@ -14,6 +14,7 @@ prometheus_client's standard collectors registered on the same registry)::
     genesis_ai_tokens_total{agent}                      completion tokens generated
     genesis_sse_events_total                            SSE events written (ticks, chunks, ends)
     genesis_ws_messages_total{direction="in|out"}
+    genesis_ws_dropped_total{reason="slow_reader"}      WebSocket connections dropped
     genesis_faults_injected_total{kind}
 """
 
@@ -88,12 +89,16 @@ class TargetMetrics:
         tokens = Counter("genesis_ai_tokens", "AI completion tokens", ["agent"], registry=r)
         self.sse_events = Counter("genesis_sse_events", "SSE events written", registry=r)
         ws = Counter("genesis_ws_messages", "WebSocket messages", ["direction"], registry=r)
+        ws_dropped = Counter(
+            "genesis_ws_dropped", "WebSocket connections dropped", ["reason"], registry=r
+        )
         faults = Counter("genesis_faults_injected", "Faults injected", ["kind"], registry=r)
         # Children are created up front so every series shows 0 before it first moves.
         self.shed = {reason: shed.labels(reason) for reason in ("inflight", "rate_limit")}
         self.cache = {result: cache.labels(result) for result in ("hit", "miss")}
         self.ai_tokens = {agent: tokens.labels(agent) for agent in agents}
         self.ws_messages = {d: ws.labels(d) for d in ("in", "out")}
+        self.ws_dropped = {"slow_reader": ws_dropped.labels("slow_reader")}
         self.faults = {kind: faults.labels(kind) for kind in FAULT_KINDS}
         self._request_children: dict[tuple[str, str, int], Callable[[float], None]] = {}
         self._duration_children: dict[str, Callable[[float], None]] = {}

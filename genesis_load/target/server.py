@@ -62,6 +62,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="larger request bodies get 413",
     )
     g.add_argument(
+        "--ws-send-buffer-bytes",
+        type=int,
+        default=_D.ws_send_buffer_bytes,
+        help="unsent bytes a WebSocket connection may hold (a slow reader waits for room)",
+    )
+    g.add_argument(
+        "--ws-send-timeout-s",
+        type=float,
+        default=_D.ws_send_timeout_s,
+        help="a WebSocket send waiting longer than this drops the connection (close 1008)",
+    )
+    g.add_argument(
         "--access-log",
         dest="access_log_path",
         default=None,
@@ -173,6 +185,8 @@ def config_from_args(args: argparse.Namespace) -> TargetConfig:
         rate_limit_per_s=args.rate_limit_per_s,
         rate_limit_burst=args.rate_limit_burst,
         max_body_bytes=args.max_body_bytes,
+        ws_send_buffer_bytes=args.ws_send_buffer_bytes,
+        ws_send_timeout_s=args.ws_send_timeout_s,
         access_log_path=args.access_log_path,
         faults=_fault_spec(args),
     )

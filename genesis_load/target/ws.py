@@ -12,21 +12,27 @@ Client -> server text messages (JSON)::
 
 Protocol pings are answered by aiohttp (autoping). A connection counts as in flight until it
 closes. With the ``malformed_rate`` fault, a tick may be sent as a truncated, non-JSON frame.
+Messages are parsed by ``json_body.parse_json`` (too deep or too long an integer is an error
+message, not a crash). Every send goes through the connection's ``ws_outbox.Outbox``: a client
+that does not read is dropped (close 1008) once its unsent bytes stay over
+``--ws-send-buffer-bytes`` for ``--ws-send-timeout-s``; a subscription behind its schedule
+yields to the event loop after every tick, so no connection can starve the others.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Mapping
 
 from aiohttp import WSMsgType, web
 
+from genesis_load.target.json_body import JsonInputError, parse_json
 from genesis_load.target.responses import dumps
 from genesis_load.target.state import STATE, TargetState
+from genesis_load.target.ws_outbox import Outbox
 
 __all__ = ["websocket"]
 
@@ -41,6 +47,13 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(autoping=True, max_msg_size=state.config.max_body_bytes)
     await ws.prepare(request)
     state.websockets.add(ws)
+    outbox = Outbox(
+        ws,
+        request.transport,
+        state.metrics,
+        max_buffer_bytes=state.config.ws_send_buffer_bytes,
+        send_timeout_s=state.config.ws_send_timeout_s,
+    )
     pushes: set[asyncio.Task[None]] = set()
     count_in = state.metrics.ws_messages["in"].inc
     try:
@@ -49,23 +62,22 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
             if msg.type == WSMsgType.TEXT:
                 recv_ns = time.time_ns()
                 try:
-                    value = json.loads(msg.data)
-                except json.JSONDecodeError as exc:
-                    await _send(ws, state, {"type": "error", "error": f"invalid JSON: {exc}"})
+                    value = parse_json(msg.data)
+                except JsonInputError as exc:
+                    await _send(outbox, {"type": "error", "error": f"invalid JSON: {exc}"})
                     continue
                 if isinstance(value, Mapping) and value.get("type") == "subscribe":
                     if len(pushes) >= MAX_SUBSCRIPTIONS:
                         error = f"at most {MAX_SUBSCRIPTIONS} subscriptions at once"
-                        await _send(ws, state, {"type": "error", "error": error})
+                        await _send(outbox, {"type": "error", "error": error})
                         continue
-                    task = asyncio.create_task(_subscribe(ws, state, value, request.path))
+                    task = asyncio.create_task(_subscribe(outbox, state, value, request.path))
                     pushes.add(task)
                     task.add_done_callback(pushes.discard)
                     continue
                 echo_id = value.get("id") if isinstance(value, Mapping) else None
                 await _send(
-                    ws,
-                    state,
+                    outbox,
                     {
                         "type": "echo",
                         "id": echo_id,
@@ -75,7 +87,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     },
                 )
             elif msg.type == WSMsgType.BINARY:
-                await _send(ws, state, {"type": "error", "error": "binary frames not supported"})
+                await _send(outbox, {"type": "error", "error": "binary frames not supported"})
     except ConnectionError:
         log.debug("WebSocket client left")
     except Exception:
@@ -88,13 +100,12 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-async def _send(ws: web.WebSocketResponse, state: TargetState, value: object) -> None:
-    await ws.send_str(dumps(value))
-    state.metrics.ws_messages["out"].inc()
+async def _send(outbox: Outbox, value: object) -> None:
+    await outbox.send(dumps(value))
 
 
 async def _subscribe(
-    ws: web.WebSocketResponse, state: TargetState, spec: Mapping[str, object], path: str
+    outbox: Outbox, state: TargetState, spec: Mapping[str, object], path: str
 ) -> None:
     rate = spec.get("rate_per_s")
     count = spec.get("count")
@@ -108,22 +119,18 @@ async def _subscribe(
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         problems["count"] = f"must be an integer in [1, {MAX_COUNT}]"
     if problems or not isinstance(rate, int | float) or not isinstance(count, int):
-        await _send(
-            ws, state, {"type": "error", "error": "invalid subscribe", "problems": problems}
-        )
+        await _send(outbox, {"type": "error", "error": "invalid subscribe", "problems": problems})
         return
     loop = asyncio.get_running_loop()
     start = loop.time()
     try:
         for seq in range(1, count + 1):
-            delay_s = start + (seq - 1) / rate - loop.time()
-            if delay_s > 0:
-                await asyncio.sleep(delay_s)
+            # behind schedule the delay is 0: still a yield, so other clients are served
+            await asyncio.sleep(max(0.0, start + (seq - 1) / rate - loop.time()))
             text = dumps({"type": "tick", "seq": seq, "server_send_ns": time.time_ns()})
             if state.faults.malformed(path):
                 text = text[: len(text) // 2]
-            await ws.send_str(text)
-            state.metrics.ws_messages["out"].inc()
-        await _send(ws, state, {"type": "done", "count": count, "id": spec.get("id")})
+            await outbox.send(text)
+        await _send(outbox, {"type": "done", "count": count, "id": spec.get("id")})
     except ConnectionError:
         log.debug("WebSocket client left during a subscription")
