@@ -18,7 +18,8 @@ The hierarchy::
 
     GenesisLoadError
     ├── ConfigError            invalid input found before any load is sent (exit 104)
-    │   └── SelectorError      a malformed ``metric{tag:value}`` expression
+    │   ├── SelectorError      a malformed ``metric{tag:value}`` expression
+    │   └── MissingExtraError  a command needs an optional extra (``_extras``)
     └── ResultsError           a results file that cannot be read or written
 
 ``ConfigError`` carries every problem found, not only the first, so a user fixes a file
