@@ -39,7 +39,8 @@ def timing_ms(duration_ns: int) -> str:
 
 def _row_id(request: web.Request) -> int | None:
     raw = request.match_info["id"]
-    if raw.isdigit() and 1 <= int(raw) <= MAX_ID:
+    # ASCII digits only ("²" is a digit to str.isdigit), and short: a 5000-digit id is a 400
+    if raw.isascii() and raw.isdigit() and len(raw) <= 19 and 1 <= int(raw) <= MAX_ID:
         return int(raw)
     return None
 
