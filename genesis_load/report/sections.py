@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..suite.registry import SUITE
 from .ai_section import ai_section
 from .document import (
     Block,
@@ -134,6 +135,17 @@ def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
                     tone="warn",
                 )
             )
+    left_out = _seed_scenarios_left_out(runs)
+    if left_out:
+        blocks.append(
+            Line(
+                f"the seed's suite also has {', '.join(left_out)}; these results do not include "
+                f"{'it' if len(left_out) == 1 else 'them'}, so the verdict says nothing about "
+                f"{'it' if len(left_out) == 1 else 'them'}.",
+                lead="Not covered:",
+                tone="warn",
+            )
+        )
     if verdict.caveats:
         blocks.append(
             Line(
@@ -144,6 +156,14 @@ def _verdict_blocks(verdict: Verdict, runs: Sequence[Run]) -> tuple[Block, ...]:
         )
         blocks.append(Bullets(tuple(Line(c) for c in verdict.caveats), tone="warn"))
     return tuple(blocks)
+
+
+def _seed_scenarios_left_out(runs: Sequence[Run]) -> list[str]:
+    """The suite's scenarios (the seed's) missing from a report of suite runs (else none)."""
+    ran = {r.scenario for r in runs}
+    if not ran & set(SUITE):
+        return []
+    return [name for name in SUITE if name not in ran]
 
 
 # --- 2. performance targets -------------------------------------------------------------

@@ -9,6 +9,8 @@ from genesis_load.report.ai_section import AI_CHART, ai_section, has_ai
 from genesis_load.report.charts import Chart
 from genesis_load.report.document import Figure, Line, Table
 from genesis_load.report.load import MetricEntry, Run
+from genesis_load.report.sections import build_document
+from genesis_load.report.verdict import judge
 from tests.report.test_report_rules import run
 
 
@@ -68,3 +70,14 @@ def test_runs_without_ai_metrics_are_left_out_and_said_to_be_unmeasured() -> Non
     section = ai_section([run()], {})
     (block,) = section.blocks
     assert isinstance(block, Line) and block.lead == "Not measured:"
+
+
+def test_a_report_of_suite_runs_names_the_seed_scenarios_it_left_out() -> None:
+    runs = [replace(run(), scenario="baseline"), _ai_run()]
+    doc = build_document(runs, judge(runs), {}, "t")
+    (line,) = [b for b in doc.verdict_blocks if isinstance(b, Line) and b.lead == "Not covered:"]
+    assert "stress, spike, soak, benchmarks, streaming;" in line.text
+    assert "ai_agents" not in line.text
+    other = [run()]  # not a suite scenario: nothing to say
+    doc = build_document(other, judge(other), {}, "t")
+    assert not [b for b in doc.verdict_blocks if isinstance(b, Line) and b.lead == "Not covered:"]

@@ -53,6 +53,8 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
         if name == "streaming":  # no HTTP requests: its streams are counted instead
             values = metrics["sse_stream_completed"]["values"]
             count = values["passes"] + values["fails"]
+        elif name == "ai_agents":  # no HTTP requests: its conversation turns are counted
+            count = metrics["ai_turns"]["values"]["count"]
         else:
             count = metrics["http_reqs"]["values"]["count"]
         shown = f"{int(count):,}"
@@ -61,6 +63,11 @@ def test_suite_with_the_ci_profile_runs_everything_and_is_ready(tmp_path: Path) 
     streaming = md[md.index("## Streaming") : md.index("## Error handling")]
     assert "| streaming |" in streaming and "Stream failures (streaming):** none." in streaming
     assert "streaming-streaming.png" in md
+    ai = md[md.index("## AI agents") : md.index("## Error handling")]
+    assert "| all agents |" in ai and "Failed turns by kind (ai_agents):** none." in ai
+    assert "Goodput (ai_agents):** 100.00%" in ai and "ai_agents-ai.png" in ai
+    ai_doc = json.loads((out / "ai_agents.json").read_text())
+    assert ai_doc["metrics"]["ai_conversations_active"]["values"]["max"] >= 5  # 15 x 0.3 held
     assert "data:image/png;base64," in html
     assert 'src="http' not in html and "url(http" not in html  # self-contained
     suites = ET.parse(out / "junit.xml").getroot()
@@ -77,8 +84,8 @@ def test_a_fault_makes_the_suite_not_ready_with_exit_99(tmp_path: Path) -> None:
     ci = (PACKAGED / "ci.toml").read_text()
     profile.write_text(
         ci.replace(
-            'args = ["--max-inflight", "256"]',
-            'args = ["--max-inflight", "256", "--error-rate", "0.05"]',
+            'args = ["--max-inflight", "256", "--ai-speed", "20"]',
+            'args = ["--max-inflight", "256", "--ai-speed", "20", "--error-rate", "0.05"]',
         )
     )
     out = tmp_path / "faulty"
