@@ -179,3 +179,17 @@ def test_a_late_reply_is_not_taken_for_a_push(ws_server: str, recorder: Recorder
     session.close()
     assert recorder.total("ws_msgs_received") == 1 and pushes == []
     assert recorder.values("ws_rtt") == []
+
+
+def test_a_reply_matched_by_a_predicate(ws_server: str, recorder: Recorder) -> None:
+    session = WebSocketSession(recorder.environment, f"{ws_server}/echo?delay_ms=10")
+    assert session.connect()
+    # no id is added when match= is given: the reply is found by its content
+    reply = session.request(
+        {"ticket": "abc"}, match=lambda p: isinstance(p, dict) and p["echo"] == {"ticket": "abc"}
+    )
+    session.close()
+    assert reply is not None and reply.rtt_ms is not None and reply.rtt_ms >= 10
+    assert recorder.values("ws_rtt") == [reply.rtt_ms]
+    with pytest.raises(ValueError, match="needs match="):
+        session.request_async("plain text")
