@@ -32,6 +32,7 @@ from .executors.vus import VUScenario
 from .metrics import Counter, Gauge, Rate, Trend
 from .pacing import ConstantPacer, GammaPacer, PoissonPacer, Stage, StagesPacer
 from .results import Results, read_results
+from .runapi.result import Result
 from .thresholds import set_thresholds
 
 try:  # the version is written once, in pyproject.toml, and read from the installed metadata
@@ -62,6 +63,7 @@ __all__ = [
     "PacedUser",
     "PoissonPacer",
     "Rate",
+    "Result",
     "Results",
     "ResultsError",
     "SSESession",
@@ -80,6 +82,7 @@ __all__ = [
     "check",
     "group",
     "read_results",
+    "run",
     "scenario_user",
     "set_thresholds",
     "timed_stream",
@@ -104,6 +107,7 @@ _ON_LOCUST = {
     "GenesisAgentUser": ".ai",
     "OpenAIChatUser": ".ai",
     "attach": ".plugin",
+    "run": ".runapi.loadrun",
 }
 
 
