@@ -78,6 +78,25 @@ def test_genesis_load_run_with_a_credentialed_host_writes_and_prints_no_secret(
     assert "http://\\*\\*\\*@127.0.0.1" in (out / "report.md").read_text()  # the redacted host
     assert leaks(out, proc.stdout, proc.stderr) == []
 
+    # a results file written before redaction (or by another tool): the report still hides it
+    old = tmp_path / "old"
+    old.mkdir()
+    document = json.loads((out / "baseline.json").read_text())
+    document["meta"]["host"] = host
+    document["meta"]["warnings"].append(f"could not read {host}/metrics: Bearer {TOKEN}")
+    if document["requests"]:
+        document["requests"][0]["name"] = f"/?api_key={TOKEN}"
+    (old / "baseline.json").write_text(json.dumps(document))
+    report_out = tmp_path / "report"
+    report = subprocess.run(
+        [sys.executable, "-m", "genesis_load.cli", "report", str(old), "--out", str(report_out)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert report.returncode in (0, 99), report.stderr
+    assert {"report.md", "report.html", "junit.xml"} <= {p.name for p in report_out.iterdir()}
+    assert leaks(report_out, report.stdout, report.stderr) == []
+
 
 @pytest.mark.parametrize(
     "command",
