@@ -18,6 +18,7 @@ from .csv_file import CsvOutput
 from .hlog import HlogOutput
 from .json_file import JsonOutput
 from .live_status import LiveStatusOutput
+from .prometheus import PrometheusOutput
 from .summary import SummaryOutput
 
 __all__ = ["OUTPUTS", "OutputSpec", "build_outputs", "parse_out"]
@@ -37,6 +38,7 @@ OUTPUTS: dict[str, _Entry] = {
     "hlog": _Entry(HlogOutput, True, "HdrHistogram interval log of http_req_duration"),
     "live": _Entry(LiveStatusOutput, True, "small progress file, rewritten every interval"),
     "summary": _Entry(SummaryOutput, False, "the end-of-test summary (stdout, or a file)"),
+    "prometheus": _Entry(PrometheusOutput, False, "live metrics for Prometheus (HOST:PORT)"),
 }
 
 

@@ -289,7 +289,7 @@ def _drive(
         limit_s = timeout_s or planned + config.graceful_stop_s + _OVERRUN_S
         deadline = time.monotonic() + limit_s
         runner.start_shape()
-        while runner.state != "stopped" and time.monotonic() < deadline:
+        while _busy(runner) and time.monotonic() < deadline:
             gevent.sleep(_POLL_S)
         if runner.state != "stopped":
             log.warning("genesis-load run(): stopped after %.0f s (timeout)", limit_s)
@@ -313,6 +313,18 @@ def _drive(
         # Locust's FastHttpSession has no close(): its pooled sockets close when the users'
         # reference cycles are collected. Collect now, so a run leaves no socket behind.
         gc.collect()
+
+
+def _busy(runner: Any) -> bool:
+    """Still running: not stopped, or the shape's greenlet is still in ``test_stop``.
+
+    Locust marks the runner stopped *before* it fires ``test_stop``, from the shape's
+    greenlet when the shape ended the run; ``quit()`` would kill that greenlet in the middle
+    of the outputs' ``stop`` (a results file half written, a Prometheus linger cut short)."""
+    if runner.state != "stopped":
+        return True
+    shape = runner.shape_greenlet
+    return shape is not None and not shape.dead
 
 
 def _with_checks(session: Any, results: Any, config: PluginConfig) -> Any:

@@ -50,7 +50,8 @@ def test_an_unknown_output_is_refused_before_any_load(
     target = start_target()
     proc = run_locust("closed.py", target.base_url, "--out", "jsonn=x.json", run_time="3s")
     assert proc.returncode == 104, proc.stderr
-    assert "--out jsonn=x.json: unknown output 'jsonn' (known: csv, hlog, json, live, summary)" in (
-        proc.stderr
-    )
+    assert (
+        "--out jsonn=x.json: unknown output 'jsonn' "
+        "(known: csv, hlog, json, live, prometheus, summary)"
+    ) in proc.stderr
     assert not server_counts(target.metrics_text()), "no load was sent"
