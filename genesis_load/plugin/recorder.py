@@ -28,6 +28,7 @@ from locust.env import Environment
 from ..checks import current_group
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, Metric
+from ..redact import redact_name
 from .error_kind import error_kind
 from .headers import cache_hit, server_timings
 
@@ -64,6 +65,7 @@ class Recorder:
         exception: BaseException | None = None,
         **_: Any,
     ) -> None:
+        name = redact_name(name)  # a host's ?token=... ends up in Locust's names (HttpUser)
         status = getattr(response, "status_code", 0) or 0
         waiting_ms = None
         # time to response headers: geventhttpclient keeps it as float seconds (its public

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import genesis_load.redact as redact_module
-from genesis_load.redact import is_secret_name, redact_text, redact_url
+from genesis_load.redact import is_secret_name, redact_name, redact_text, redact_url
 
 URL_CASES = [
     (
@@ -156,6 +156,27 @@ def test_public_names() -> None:
         "MASK",
         "SECRET_PARAMS",
         "is_secret_name",
+        "redact_name",
         "redact_text",
         "redact_url",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("/api/v1/users/{id}", "/api/v1/users/{id}"),
+        ("/?token=planted-token/health", "/?token=***"),
+        ("/search?q=x&api_key=k", "/search?q=x&api_key=***"),
+        ("ws connect", "ws connect"),
+    ],
+    ids=[
+        "a plain path is returned as is",
+        "a token from the host's query inside the name is masked",
+        "a secret query parameter of the request is masked",
+        "a name with a space and no secret is unchanged",
+    ],
+)
+def test_redact_name(name: str, expected: str) -> None:
+    assert redact_name(name) == expected
+    assert redact_name(name) == expected  # the cached answer is the same
