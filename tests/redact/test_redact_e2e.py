@@ -114,3 +114,42 @@ def test_an_unreachable_credentialed_host_is_reported_redacted(
     assert proc.returncode == 104, proc.stderr
     assert b"http://***@127.0.0.1:" in proc.stderr
     assert leaks(tmp_path, proc.stdout, proc.stderr) == []
+
+
+HTTP_USER = """
+import genesis_load  # noqa: F401
+from locust import HttpUser, constant, task
+
+
+class Api(HttpUser):
+    wait_time = constant(0.1)
+
+    @task
+    def health(self):
+        self.client.get("/health")
+"""
+
+
+@pytest.mark.slow
+def test_an_http_user_names_requests_with_the_hosts_query_and_genesis_load_redacts_them(
+    start_target: Callable[..., TargetProcess], tmp_path: Path
+) -> None:
+    """requests' HttpUser names a request by its path and query: /?token=.../health.
+
+    Locust's own stats and failures tables show that name as it is (Locust's output, not
+    genesis-load's); genesis-load's results and outputs record it redacted."""
+    target = start_target()
+    (tmp_path / "locustfile.py").write_text(HTTP_USER)
+    host = f"http://user:{PASSWORD}@127.0.0.1:{target.port}/?token={TOKEN}"
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", "locustfile.py", "--headless", "-u", "2",
+         "-r", "2", "-t", "2s", "--host", host, "--only-summary",
+         "--out", f"json={out / 'results.json'}", "--out", f"csv={out / 'results.csv'}",
+         "--out", f"summary={out / 'summary.txt'}"],
+        capture_output=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    names = [r["name"] for r in json.loads((out / "results.json").read_text())["requests"]]
+    assert names == ["/?token=***"], proc.stderr[-2000:]
+    assert leaks(out) == []
