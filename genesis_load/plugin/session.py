@@ -14,11 +14,13 @@ registered on that environment's events (and detached by :meth:`Session.detach`)
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from typing import Any
 
 import gevent
+import msgspec
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -27,7 +29,6 @@ from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_RESULTS_NOT_WRITTEN, R
 from ..executors.runs import ScenarioRuns, attach_runs
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, samples
-from ..metrics.store import Store
 from ..monitor import PidSource, PrometheusSource, ResourceMonitor, SelfSource
 from ..outputs.base import IntervalSample, Output
 from ..results.build import build_results
@@ -61,7 +62,7 @@ class Session:
         self.outputs: list[Output] = list(outputs or [])
         self.collector = Collector(time.time(), self.config.max_points)
         self.recorder = Recorder(environment, self.collector)
-        self.wire = WireLink(self.collector)
+        self.wire = WireLink(self.collector, self.config.interval_s)
         self.runs: ScenarioRuns = attach_runs(environment)
         self.ticker = IntervalTicker(self._roll, self.config.interval_s)
         self.results: Results | None = None
@@ -70,7 +71,6 @@ class Session:
         self.monitor: ResourceMonitor | None = None
         self.abort_reason: str | None = None
         self._monitor_greenlet: gevent.Greenlet | None = None
-        self._interval: tuple[Store, float, float] | None = None
         self._started = False
         self._interrupted = False
         #: The signal that interrupted the run (``SIGINT``, ``SIGTERM``; ``signal`` if unknown).
@@ -79,6 +79,7 @@ class Session:
         self.output_errors: list[str] = []
         self._cpu_start_s = 0.0
         self._vus_max = 0
+        self._flush = False  # the last roll of a run closes every interval left
 
     def use_thresholds(self, runner: ThresholdRunner) -> None:
         """Judge these thresholds at the end of every run and let them set the exit code."""
@@ -93,6 +94,7 @@ class Session:
         events.test_stop.add_listener(self.on_test_stop)
         events.quitting.add_listener(self.on_quitting)
         events.cpu_warning.add_listener(self.on_cpu_warning)
+        events.spawning_complete.add_listener(self.on_spawning_complete)
         self.wire.attach(self.environment)
         samples.add_listener(self.recorder.on_sample)
         self.runs.samples.add_listener(self.recorder.on_scenario_sample)
@@ -106,6 +108,7 @@ class Session:
         events.test_stop.remove_listener(self.on_test_stop)
         events.quitting.remove_listener(self.on_quitting)
         events.cpu_warning.remove_listener(self.on_cpu_warning)
+        events.spawning_complete.remove_listener(self.on_spawning_complete)
         self.wire.detach(self.environment)
         samples.remove_listener(self.recorder.on_sample)
         self.runs.samples.remove_listener(self.recorder.on_scenario_sample)
@@ -124,7 +127,6 @@ class Session:
     def on_test_start(self, environment: Environment, **_: Any) -> None:
         now = time.time()
         self.collector = Collector(now, self.config.max_points)
-        self.collector.interval_listeners.append(self._keep_interval)
         self.recorder.collector = self.wire.collector = self.collector
         self.results = None
         self.warnings = []
@@ -138,7 +140,11 @@ class Session:
         if self.thresholds is not None:
             self.thresholds.on_test_start()
         if self.is_worker:
+            self.wire.start_worker(now)  # ships time-stamped intervals to the master
             return
+        if self.is_master:
+            self.wire.start_master(now)  # bins the workers' intervals by time
+            self.wire.send_initial_shares()
         self._each_output("start", now)
         self.ticker.start(now)
         self._start_monitor()
@@ -161,9 +167,6 @@ class Session:
             self._monitor_greenlet = None
 
     # -- each interval -----------------------------------------------------------------------
-    def _keep_interval(self, store: Store, start_s: float, end_s: float) -> None:
-        self._interval = (store, start_s, end_s)
-
     def _roll(self, now: float) -> None:
         runner = self.environment.runner
         allocated = runner.user_count if runner is not None else 0
@@ -171,11 +174,10 @@ class Session:
         self._vus_max = max(self._vus_max, allocated)
         self.collector.record(_VUS, allocated - self.runs.parked, None, now)
         self.collector.record(_VUS_MAX, self._vus_max, None, now)
-        point = self.collector.roll(now, pause=_yield)
-        if self._interval is not None:
-            store, start_s, end_s = self._interval
-            self._interval = None
-            self._each_output("interval", IntervalSample(point, store, start_s, end_s))
+        # a master closes an interval once the workers' data for it came (a few s later)
+        for closed in self.collector.advance(now, pause=_yield, flush=self._flush):
+            sample = IntervalSample(closed.point, closed.store, closed.start_s, closed.end_s)
+            self._each_output("interval", sample)
 
     def _each_output(self, hook: str, arg: Any) -> None:
         """Call one hook of every output; a failing output is logged and kept in the warnings."""
@@ -189,6 +191,14 @@ class Session:
                 if str(e) not in self.warnings:
                     self.warnings.append(str(e))
 
+    def on_spawning_complete(self, **_: Any) -> None:
+        """Users are set up: move every object so far out of the garbage collector's sight.
+
+        A full collection over the many objects of hundreds of users and streams paused the
+        process for 50-100 ms, which read as latency (docs/streaming.md). ``gc.freeze()``
+        keeps them out of later collections; ``gc.unfreeze()`` at the end gives them back."""
+        gc.freeze()
+
     def on_cpu_warning(self, environment: Environment, cpu_usage: float, **_: Any) -> None:
         self.warnings.append(
             f"load generator CPU reached {cpu_usage:.0f}%: latency figures above ~90% CPU "
@@ -197,6 +207,9 @@ class Session:
 
     # -- the end -----------------------------------------------------------------------------
     def on_test_stop(self, environment: Environment, **_: Any) -> None:
+        if self.is_master and self._started:
+            # every worker's last data before the results (bounded; a missing one is named)
+            self.wire.wait_for_workers(float(environment.stop_timeout or 0.0))
         self.finalize()
 
     def interrupt(self, by: str) -> None:
@@ -225,7 +238,9 @@ class Session:
         """How the run ended: ``completed``, ``interrupted`` or ``aborted``."""
         if self.abort_reason:
             return "aborted"
-        return "interrupted" if self._interrupted else "completed"
+        if self._interrupted:
+            return "interrupted"
+        return "worker_lost" if self.wire.partial else "completed"
 
     def exit_code(self) -> int | None:
         """The process exit code this run decides (None: leave it to Locust).
@@ -235,7 +250,7 @@ class Session:
         code stands (``--exit-code-on-error``)."""
         if self.thresholds is not None and self.thresholds.exit_code() == EXIT_ABORTED:
             return EXIT_ABORTED
-        if self._interrupted:
+        if self._interrupted or self.wire.partial:  # a lost worker: incomplete, like 105
             return EXIT_INTERRUPTED
         if self.output_errors:
             return EXIT_RESULTS_NOT_WRITTEN
@@ -249,12 +264,14 @@ class Session:
             return None
         self.ticker.stop()
         self._stop_monitor()
+        self._flush = True
         self.ticker.roll_now()
+        self._flush = False
         verdicts: list[ThresholdVerdict] = []
         verdict: Verdict | None = None
         if self.thresholds is not None:
             verdicts, verdict = self.thresholds.judge()
-        warnings = list(self.warnings)
+        warnings = list(self.warnings) + self.wire.warnings()
         resources = None
         if self.monitor is not None:
             resources = self.monitor.results()
@@ -271,6 +288,14 @@ class Session:
             trend_stats=self.config.trend_stats,
             warnings=warnings,
         )
+        if self.is_master:
+            meta = msgspec.structs.replace(
+                meta,
+                workers=max(meta.workers, self.wire.max_workers),
+                partial=self.wire.partial,
+                lost_workers=[w.to_json() for w in self.wire.lost],
+                missing_final_workers=list(self.wire.missing_finals),
+            )
         analysis = analyze(
             self.collector.series,
             dict(meta.stages),

@@ -149,7 +149,11 @@ def load_profile(name_or_path: str, known_scenarios: Sequence[str] = ()) -> Prof
 
 #: Modules declaring the metrics the suite's scenarios record, beyond the built-ins (metric
 #: declarations only: importing them loads no Locust).
-SUITE_METRIC_MODULES: tuple[str, ...] = ("genesis_load.streaming._metrics",)
+SUITE_METRIC_MODULES: tuple[str, ...] = (
+    "genesis_load.streaming._metrics",
+    "genesis_load.streaming._open",
+    "genesis_load.ai._metrics",
+)
 
 
 def _unknown_metrics(thresholds: Sequence[Threshold]) -> list[str]:

@@ -26,6 +26,7 @@ import requests
 
 from . import _metrics as m
 from ._fire import fire_stream_request
+from ._open import SSE_STREAMS
 from .errors import StreamFailure
 from .sse_connection import open_stream
 from .sse_read import EventHandler, StreamState, read_connection
@@ -68,10 +69,13 @@ class SSESession:
         tags = {"name": name}
         run = StreamState(start_s=time.perf_counter())
         failure: StreamFailure | None = None
+        SSE_STREAMS.change(self.environment, +1)
         try:
             self._run(req, tags, run, on_event)
         except StreamFailure as exc:
             failure = exc
+        finally:
+            SSE_STREAMS.change(self.environment, -1)
         duration_ms = (time.perf_counter() - run.start_s) * 1000.0
         reason = "completed" if failure is None else failure.reason
         m.SSE_DURATION.add(duration_ms, {**tags, "reason": reason})

@@ -32,6 +32,7 @@ import websocket
 
 from . import _metrics as m
 from ._fire import fire_stream_request
+from ._open import WS_SESSIONS
 from .errors import StreamFailure
 from .ws_connect import open_websocket, ws_url
 from .ws_pending import Pending, PendingTable, Predicate
@@ -91,6 +92,7 @@ class WebSocketSession:
         m.WS_CONNECTING.add(handshake_ms)
         self.fire_request("WS connect", handshake_ms, 0, None)
         self._ws, self.close_code, self.pending = ws, None, PendingTable()
+        WS_SESSIONS.change(self.environment, +1)
         self._receiver = gevent.spawn(receive_loop, self, ws)
         return True
 
@@ -115,6 +117,7 @@ class WebSocketSession:
         if self.close_code is not None:
             return
         self.close_code = code
+        WS_SESSIONS.change(self.environment, -1)
         normal = code in NORMAL_CLOSE_CODES
         m.WS_CLOSES.add(1, {"code": str(code), "normal": "true" if normal else "false"})
         m.WS_CLOSED_NORMALLY.add(normal)
