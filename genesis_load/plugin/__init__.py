@@ -23,6 +23,7 @@ from locust.env import Environment
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from ..hostcheck import check_host
 from ..outputs.registry import OutputSpec, build_outputs, parse_out
+from ..redact import redact_text
 from .no_retries import disable_hidden_retries
 from .options import PluginConfig, add_options, config_from_options
 from .session import Session
@@ -110,7 +111,7 @@ def session_of(environment: Environment) -> Session | None:
 def _report_config_error(problems: Sequence[str]) -> None:
     sys.stderr.write(
         "genesis-load: invalid configuration, no load was sent:\n"
-        + "".join(f"  - {p}\n" for p in problems)
+        + "".join(f"  - {redact_text(p)}\n" for p in problems)
     )
 
 

@@ -103,8 +103,12 @@ def test_genesis_load_run_with_a_credentialed_host_writes_and_prints_no_secret(
     [
         [sys.executable, "-m", "genesis_load.cli", "run", "baseline", "--profile", "ci"],
         [sys.executable, "-m", "locust", "-f", str(LOCUSTFILES / "baseline.py"), "--headless"],
+        [
+            *(sys.executable, "-m", "locust", "-f", str(LOCUSTFILES / "baseline.py")),
+            *("--headless", "--monitor-url", f"ftp://user:{PASSWORD}@127.0.0.1/m?token={TOKEN}"),
+        ],
     ],
-    ids=["genesis-load run", "plain locust"],
+    ids=["genesis-load run", "plain locust", "plain locust with a bad --monitor-url"],
 )
 def test_an_unreachable_credentialed_host_is_reported_redacted(
     command: list[str], tmp_path: Path
@@ -112,7 +116,7 @@ def test_an_unreachable_credentialed_host_is_reported_redacted(
     host = f"http://user:{PASSWORD}@127.0.0.1:{closed_port()}/?token={TOKEN}"
     proc = subprocess.run([*command, "--host", host], capture_output=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 104, proc.stderr
-    assert b"http://***@127.0.0.1:" in proc.stderr
+    assert b"://***@127.0.0.1" in proc.stderr
     assert leaks(tmp_path, proc.stdout, proc.stderr) == []
 
 
