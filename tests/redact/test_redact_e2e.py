@@ -151,9 +151,13 @@ def test_an_http_user_names_requests_with_the_hosts_query_and_genesis_load_redac
         [sys.executable, "-m", "locust", "-f", "locustfile.py", "--headless", "-u", "2",
          "-r", "2", "-t", "2s", "--host", host, "--only-summary",
          "--out", f"json={out / 'results.json'}", "--out", f"csv={out / 'results.csv'}",
-         "--out", f"summary={out / 'summary.txt'}"],
+         "--out", f"summary={out / 'summary.txt'}",
+         "--monitor-url", f"http://mon:{PASSWORD}@127.0.0.1:{target.port}/metrics?key={TOKEN}"],
         capture_output=True, timeout=60, cwd=tmp_path,
     )  # fmt: skip
-    names = [r["name"] for r in json.loads((out / "results.json").read_text())["requests"]]
-    assert names == ["/?token=***"], proc.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text())
+    assert [r["name"] for r in results["requests"]] == ["/?token=***"], proc.stderr[-2000:]
+    monitored = results["resources"]["target"]  # read with Basic auth, shown redacted
+    assert monitored["source"] == f"http://***@127.0.0.1:{target.port}/metrics?key=***"
+    assert monitored["failed_samples"] == 0
     assert leaks(out) == []
