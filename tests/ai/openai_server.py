@@ -12,10 +12,11 @@ object), ``echoauth`` (HTTP 401 quoting the Authorization header it got). A mode
 ``ttft`` on, every ``itl`` ms; the usage chunk when ``stream_options.include_usage``.
 Without ``stream`` it answers a ``chat.completion`` after ``ttft + tok/tpc * itl``.
 
-``GET /stats``: ``{"requests": [{"model", "auth", "arrival", "writes": [...]}, ...]}``, times
+``GET /stats``: ``{"requests": [{"model", "auth", "client", "arrival", "writes": [...]}, ...]}``
+(``client``: the ``X-Client-Id`` header), times
 in the server's ``time.perf_counter()`` (CLOCK_MONOTONIC: the same clock in every process),
 ``writes`` the times just before each content chunk was handed to the transport.
-``DELETE /stats`` clears them.
+``DELETE /stats`` returns them and clears them.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ async def completions(request: Request) -> Response:
     model = str(body.get("model", ""))
     auth = request.headers.get("authorization", "")
     record: dict[str, Any] = {"model": model, "auth": auth, "arrival": arrival, "writes": []}
+    record["client"] = request.headers.get("x-client-id")
     record["turns"] = sum(1 for m in body.get("messages", []) if m.get("role") == "user")
     REQUESTS.append(record)
     if model == "missing":
@@ -128,9 +130,10 @@ async def completions(request: Request) -> Response:
 
 
 async def stats(request: Request) -> Response:
+    records = list(REQUESTS)
     if request.method == "DELETE":
         REQUESTS.clear()
-    return JSONResponse({"requests": REQUESTS})
+    return JSONResponse({"requests": records})
 
 
 routes = Starlette(
