@@ -16,22 +16,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
-from ..metrics.metric import SampleHook
-from .run import ScenarioRun, VURun
+from ..metrics.metric import BUILTIN_METRICS, SampleHook
+from ..pacing import Pacer, share
+from ..pacing._base import count_due, pace_from_due
+from .run import ScenarioRun, VURun, part
 from .scenario import Scenario
 from .vus import VUScenario
 
-__all__ = ["ScenarioRuns", "attach_runs", "runs_of"]
+__all__ = ["SHARE_MESSAGE", "HandoverPacer", "ScenarioRuns", "attach_runs", "handover", "runs_of"]
 
 log = logging.getLogger("genesis_load")
 
-_SHARE_MESSAGE = "genesis_load_share"
+SHARE_MESSAGE = "genesis_load_share"
+_DROPPED = BUILTIN_METRICS["dropped_iterations"]
 
 #: One ScenarioRuns per live Environment; an entry disappears with its environment.
 _BY_ENVIRONMENT: WeakKeyDictionary[Environment, ScenarioRuns] = WeakKeyDictionary()
@@ -44,6 +48,9 @@ class ScenarioRuns:
         self.runs: dict[str, ScenarioRun | VURun] = {}
         #: This process's part of every scenario: (worker index, worker count).
         self.share: tuple[int, int] = (0, 1)
+        #: The master's run start and series interval (a worker aligns its intervals to them).
+        self.master_start_s: float | None = None
+        self.grid_interval_s: float | None = None
         #: VUs spawned but parked until their scenario needs them.
         self.parked = 0
         #: Samples of this environment's scenarios (iterations, lag, drops): the recorder
@@ -95,7 +102,7 @@ class ScenarioRuns:
             return
         self._runner_hooked = runner
         if isinstance(runner, WorkerRunner):
-            runner.register_message(_SHARE_MESSAGE, self._on_share)
+            runner.register_message(SHARE_MESSAGE, self._on_share)
         elif isinstance(runner, MasterRunner):
             environment.events.test_start.add_listener(self._send_share)
 
@@ -103,13 +110,140 @@ class ScenarioRuns:
         # fired on the master before it sends the workers their users, so this arrives first
         runner = environment.runner
         assert isinstance(runner, MasterRunner)
-        runner.send_message(_SHARE_MESSAGE, {"count": runner.worker_count})
+        runner.send_message(SHARE_MESSAGE, {"count": runner.worker_count})
 
     def _on_share(self, environment: Environment, msg: Any, **_: Any) -> None:
+        """This worker's part of every schedule; from ``from_s`` on, when the split changes."""
         runner = environment.runner
         assert isinstance(runner, WorkerRunner)
-        self.share = (int(runner.worker_index), max(1, int(msg.data["count"])))
+        data = msg.data
+        index = int(data.get("index", runner.worker_index))
+        count = max(1, int(data["count"]))
+        if data.get("start_s") is not None:
+            self.master_start_s = float(data["start_s"])
+        if data.get("interval_s") is not None:
+            self.grid_interval_s = float(data["interval_s"])
+        from_s = data.get("from_s")
+        if from_s is not None and (index, count) != self.share:
+            log.warning(
+                "genesis-load: from %.3f this worker takes part %d of %d of every scenario "
+                "(was %d of %d)",
+                from_s,
+                index,
+                count,
+                *self.share,
+            )
+            for run in self.runs.values():
+                if isinstance(run, ScenarioRun):
+                    self._handover(run, index, count, float(from_s), data.get("dropped"))
+                else:
+                    run.worker = (index, count)
+        self.share = (index, count)
         log.debug("genesis-load: this worker takes part %d of %d of every scenario", *self.share)
+
+    def _handover(
+        self,
+        run: ScenarioRun,
+        index: int,
+        count: int,
+        from_s: float,
+        dropped: dict[str, Any] | None,
+    ) -> None:
+        """Give a running scenario its new share from ``from_s`` (epoch); count a lost
+        worker's hits between its last data and ``from_s`` as dropped."""
+        base = run.scenario.pacer
+        run.max_vus = max(run.max_vus, part(run.scenario.max_vus, index, count))
+        started = run.started_s
+        if started is None:  # still waiting for its VUs: the new share from the start
+            run.loop.pacer = share(base, index, count)
+            return
+        from_el = from_s - started
+        run.loop.pacer = handover(run.loop.pacer, base, run.loop.issued, index, count, from_el)
+        if dropped:
+            lost = share(base, int(dropped["index"]), int(dropped["count"]))
+            since_el = max(0.0, float(dropped["since_s"]) - started)
+            unsent = first_due_at(lost, from_el) - first_due_at(lost, since_el)
+            tags = {"scenario": run.scenario.name, **run.scenario.tags}
+            for _ in range(max(0, unsent)):
+                self.samples.fire(_DROPPED, 1, tags)
+
+
+@dataclass(frozen=True)
+class HandoverPacer:
+    """A worker's schedule after a re-split: its own hits before ``m0``, then a new share.
+
+    Hit ``m < m0`` is ``before``'s; hit ``m >= m0`` is the global hit
+    ``n0 + (m - m0) * count + index`` of ``base``, where ``n0`` is the first global hit due at
+    or after the hand-over time. Build it with :func:`handover`.
+    """
+
+    before: Pacer
+    base: Pacer
+    m0: int
+    n0: int
+    index: int
+    count: int
+
+    @property
+    def duration_s(self) -> float | None:
+        return self.base.duration_s
+
+    def due_s(self, n: int) -> float | None:
+        if n < self.m0:
+            return self.before.due_s(n)
+        return self.base.due_s(self.n0 + (n - self.m0) * self.count + self.index)
+
+    def rate_at(self, elapsed_s: float) -> float:
+        after = self.due_s(self.m0)
+        if after is None or elapsed_s < after:
+            return self.before.rate_at(elapsed_s)
+        return self.base.rate_at(elapsed_s) / self.count
+
+    def hits_at(self, elapsed_s: float) -> float:
+        after = self.due_s(self.m0)
+        if after is None or elapsed_s < after:
+            return min(self.before.hits_at(elapsed_s), float(self.m0))
+        return self.m0 + max(0.0, self.base.hits_at(elapsed_s) - self.n0 - self.index) / self.count
+
+    def pace(self, elapsed_s: float, hits: int) -> tuple[float, bool]:
+        return pace_from_due(self.due_s(hits), elapsed_s)
+
+    def planned_hits(self) -> int | None:
+        return count_due(self)
+
+
+def first_due_at(pacer: Pacer, elapsed_s: float, lo: int = 0) -> int:
+    """The first hit index ``>= lo`` due at or after ``elapsed_s`` (or past the last hit)."""
+    hi, step = lo, 1
+    while True:  # gallop: bounded by the schedule's own length (due_s is None past the end)
+        due = pacer.due_s(hi)
+        if due is None or due >= elapsed_s:
+            break
+        lo, hi, step = hi + 1, hi + step, step * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        due = pacer.due_s(mid)
+        if due is None or due >= elapsed_s:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def handover(
+    before: Pacer, base: Pacer, issued: int, index: int, count: int, from_s: float
+) -> HandoverPacer:
+    """``before`` until ``from_s`` (scenario seconds), then hits ``index`` of ``count`` of the
+    rest of ``base``. ``issued``: hits of ``before`` already issued (they stay).
+
+    >>> from genesis_load.pacing import ConstantPacer, share
+    >>> p = handover(share(ConstantPacer(10), 1, 2), ConstantPacer(10), 0, 0, 1, 1.0)
+    >>> [round(p.due_s(m), 2) for m in range(8)]
+    [0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.1, 1.2]
+    """
+    m0 = first_due_at(before, from_s, lo=issued)
+    n0 = first_due_at(base, from_s)
+    return HandoverPacer(before, base, m0, n0, index, count)
 
 
 def attach_runs(environment: Environment) -> ScenarioRuns:

@@ -6,11 +6,23 @@ Locust, gevent or a clock of its own: callers pass ``now_s``, so tests drive it 
 
 Per request the cost is one dict look-up, one HDR record and a few integer adds (see
 ``benchmarks/recording.py``); merging into the cumulative store happens once per interval.
+
+Distributed runs (time-stamped worker data). A worker closes its own intervals
+(:meth:`Collector.close_interval`, on its ticker) and ships them with their wall-clock bounds
+(:meth:`Collector.drain_intervals`). The master runs on a grid (:meth:`Collector.use_grid`):
+cell ``i`` covers ``[start_s + i * interval_s, start_s + (i + 1) * interval_s)`` and an interval
+of data ``[a, b]`` goes to the cell of its midpoint, ``i = floor(((a + b) / 2 - start_s) /
+interval_s)``. :meth:`Collector.advance` closes a cell only once it ended ``lag_s`` ago, so
+data shipped every few seconds still lands in its own second; a cell that arrives after its
+point was made is merged into that point exactly (and counted in ``late_intervals``). All
+times are epoch seconds from one clock: on several hosts, that clock is NTP's.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .metric import Metric
@@ -20,7 +32,7 @@ from .sinks import GaugeSink, Sink, TrendSink
 from .stats import STORED_PER_UNIT
 from .store import RequestBucket, Store, tag_items
 
-__all__ = ["STREAM_REQUEST_TYPES", "Collector", "IntervalListener"]
+__all__ = ["STREAM_REQUEST_TYPES", "ClosedInterval", "Collector", "IntervalListener"]
 
 #: Called with (interval store, start_s, end_s) each time an interval closes.
 IntervalListener = Callable[[Store, float, float], None]
@@ -32,6 +44,16 @@ _SERIES_REQUEST_METRICS = ("http_req_duration", "http_reqs", "http_req_failed")
 #: out of ``http_*`` (their ``sse_*`` / ``ws_*`` metrics carry them) and never distort REST
 #: thresholds in a mixed run.
 STREAM_REQUEST_TYPES = frozenset({"SSE", "WS"})
+
+
+@dataclass
+class ClosedInterval:
+    """One interval as the series got it: its point, its store and its epoch bounds."""
+
+    point: IntervalPoint
+    store: Store
+    start_s: float
+    end_s: float
 
 
 class Collector:
@@ -46,6 +68,16 @@ class Collector:
         self.series = Series(max_points)
         self._fast: dict[tuple[Any, ...], RequestBucket] = {}
         self.interval_listeners: list[IntervalListener] = []
+        #: Closed intervals not shipped yet (a worker): (start_s, end_s, store), epoch s.
+        self.outbox: list[tuple[float, float, Store]] = []
+        #: The master's grid: interval_s (None: intervals end when ``roll`` is called).
+        self.grid_interval_s: float | None = None
+        self.grid_lag_s = 0.0
+        self._cells: dict[int, Store] = {}
+        self._next_cell = 0
+        #: Shipped intervals that arrived after their cell was closed (merged in exactly).
+        self.late_intervals = 0
+        self._last_store = Store()
 
     # -- recording (hot path) --------------------------------------------------------------
     def record_request(
@@ -136,6 +168,96 @@ class Collector:
         self._fast = {}
         return wire
 
+    # -- worker: time-stamped intervals ------------------------------------------------------
+    def close_interval(self, now_s: float) -> None:
+        """Close the current interval at ``now_s`` into the outbox (a worker's tick)."""
+        interval, start_s = self.current, self._interval_start_s
+        self.current = Store()
+        self._fast = {}
+        self._interval_start_s = now_s
+        self.end_s = max(self.end_s, now_s)
+        self.cumulative.merge(interval)
+        if interval.requests or interval.sinks:
+            self.outbox.append((start_s, now_s, interval))
+
+    def drain_intervals(self) -> list[dict[str, Any]]:
+        """The closed intervals not shipped yet, as wire data (then forgotten)."""
+        out = [{"start_s": a, "end_s": b, "store": st.to_wire()} for a, b, st in self.outbox]
+        self.outbox = []
+        return out
+
+    # -- master: the grid ----------------------------------------------------------------------
+    def use_grid(self, interval_s: float, lag_s: float) -> None:
+        """Bin everything by time into cells of ``interval_s``; close a cell ``lag_s`` late."""
+        if not interval_s > 0 or lag_s < 0:
+            raise ValueError(f"need interval_s > 0 and lag_s >= 0, got {interval_s}, {lag_s}")
+        self.grid_interval_s = interval_s
+        self.grid_lag_s = lag_s
+
+    def cell_of(self, start_s: float, end_s: float) -> int:
+        """The grid cell of an interval of data: the one holding its midpoint (>= 0)."""
+        assert self.grid_interval_s is not None
+        mid = (start_s + end_s) / 2 - self.start_s
+        return max(0, math.floor(mid / self.grid_interval_s))
+
+    def merge_interval(self, wire: dict[str, Any], start_s: float, end_s: float) -> None:
+        """Add a shipped interval (epoch bounds) into the cell of its time, exactly."""
+        store = Store.from_wire(wire)
+        if self.grid_interval_s is None:  # no grid: the current interval, as before
+            self.current.merge(store)
+            return
+        cell = self.cell_of(start_s, end_s)
+        if cell >= self._next_cell:
+            self._cells.setdefault(cell, Store()).merge(store)
+            return
+        # late: its point is made already; merge into it and into the totals, exactly
+        self.late_intervals += 1
+        self.cumulative.merge(store)
+        iv = self.grid_interval_s
+        self.series.merge_at(self._point(store, cell * iv, (cell + 1) * iv, None))
+
+    def advance(
+        self, now_s: float, pause: Callable[[], object] | None = None, flush: bool = False
+    ) -> list[ClosedInterval]:
+        """The ticker's call: close what is due and return the intervals closed, in order.
+
+        Without a grid this is :meth:`roll`. On the grid, this process's own current interval
+        goes to its cell, then every cell that ended at least ``lag_s`` before ``now_s`` (all
+        of them with ``flush``, at the end of the run) becomes a point; the last one ends at
+        ``now_s`` when the run ends inside it.
+        """
+        if self.grid_interval_s is None:
+            start_s = self._interval_start_s
+            return [ClosedInterval(self.roll(now_s, pause), self._last_store, start_s, now_s)]
+        iv = self.grid_interval_s
+        local, start_s = self.current, self._interval_start_s
+        self.current = Store()
+        self._fast = {}
+        self._interval_start_s = now_s
+        self.end_s = max(self.end_s, now_s)
+        if local.requests or local.sinks:
+            self._cells.setdefault(self.cell_of(start_s, now_s), Store()).merge(local)
+        # the last cell the run reached: the one holding the instant just before now_s
+        last = max(self._cells, default=-1)
+        last = max(last, math.ceil((now_s - self.start_s) / iv) - 1)
+        closed: list[ClosedInterval] = []
+        while True:
+            cell = self._next_cell
+            cell_end = self.start_s + (cell + 1) * iv
+            due = cell <= last if flush else cell_end <= now_s - self.grid_lag_s
+            if not due:
+                break
+            store = self._cells.pop(cell, None) or Store()
+            self._next_cell += 1
+            a, b = self.start_s + cell * iv, min(cell_end, max(now_s, self.start_s + cell * iv))
+            self.cumulative.merge(store)
+            point = self._point(store, a - self.start_s, b - self.start_s, pause)
+            self.series.append(point)
+            for listener in self.interval_listeners:
+                listener(store, a, b)
+            closed.append(ClosedInterval(point, store, a, b))
+        return closed
+
     # -- time ------------------------------------------------------------------------------
     def roll(self, now_s: float, pause: Callable[[], object] | None = None) -> IntervalPoint:
         """Close the current interval at ``now_s`` and append it to the series.
@@ -150,7 +272,22 @@ class Collector:
         self._interval_start_s = now_s
         self.end_s = max(self.end_s, now_s)
         self.cumulative.merge(interval)
-        point = IntervalPoint(start_s - self.start_s, now_s - self.start_s)
+        self._last_store = interval
+        point = self._point(interval, start_s - self.start_s, now_s - self.start_s, pause)
+        self.series.append(point)
+        for listener in self.interval_listeners:
+            listener(interval, start_s, now_s)
+        return point
+
+    def _point(
+        self,
+        interval: Store,
+        start_s: float,
+        end_s: float,
+        pause: Callable[[], object] | None,
+    ) -> IntervalPoint:
+        """The series point of one interval's store (bounds in seconds since the start)."""
+        point = IntervalPoint(start_s, end_s)
         duration_s = point.duration_s
         keys: list[Selector] = [Selector(m) for m in _SERIES_REQUEST_METRICS]
         keys.append(Selector("http_req_duration_corrected"))
@@ -166,9 +303,6 @@ class Collector:
                 point.entries[str(selector)] = point_entry(sink, duration_s)
                 if pause is not None:
                     pause()
-        self.series.append(point)
-        for listener in self.interval_listeners:
-            listener(interval, start_s, now_s)
         return point
 
     @property
@@ -181,6 +315,8 @@ class Collector:
         snapshot = Store()
         snapshot.merge(self.cumulative)
         snapshot.merge(self.current)
+        for cell in self._cells.values():
+            snapshot.merge(cell)
         return snapshot
 
     def query(self, selector: Selector) -> Sink | None:

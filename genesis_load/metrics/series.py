@@ -55,8 +55,14 @@ class IntervalPoint:
         return {"start_s": self.start_s, "end_s": self.end_s, "metrics": entries}
 
 
-def merge_points(points: Iterable[IntervalPoint]) -> IntervalPoint:
-    """One point covering all the given points, merged exactly through the wire forms."""
+def merge_points(
+    points: Iterable[IntervalPoint], bounds: IntervalPoint | None = None
+) -> IntervalPoint:
+    """One point covering all the given points, merged exactly through the wire forms.
+
+    With ``bounds``, the result keeps that point's start, end and interval count (late data
+    merged into a point already made).
+    """
     points = list(points)
     sinks: dict[str, Sink] = {}
     for p in points:
@@ -66,8 +72,11 @@ def merge_points(points: Iterable[IntervalPoint]) -> IntervalPoint:
                 sinks[key].merge(sink)  # type: ignore[arg-type]
             else:
                 sinks[key] = sink
-    merged = IntervalPoint(points[0].start_s, points[-1].end_s)
-    merged.intervals = sum(p.intervals for p in points)
+    if bounds is None:
+        merged = IntervalPoint(points[0].start_s, points[-1].end_s)
+        merged.intervals = sum(p.intervals for p in points)
+    else:
+        merged = IntervalPoint(bounds.start_s, bounds.end_s, intervals=bounds.intervals)
     merged.entries = {k: point_entry(s, merged.duration_s) for k, s in sinks.items()}
     return merged
 
@@ -95,6 +104,22 @@ class Series:
                 self.points[-1] = merge_points([self.points[-1], point])
                 return
         self.points.append(point)
+
+    def merge_at(self, late: IntervalPoint) -> None:
+        """Merge data that arrived after its interval's point was made into that point, exactly.
+
+        The point that holds ``late``'s midpoint keeps its bounds and interval count; a
+        ``late`` point past the last point goes into the last one.
+        """
+        if not self.points:
+            self.points.append(late)
+            return
+        mid = (late.start_s + late.end_s) / 2
+        i = next(
+            (k for k, p in enumerate(self.points) if p.start_s <= mid < p.end_s),
+            len(self.points) - 1,
+        )
+        self.points[i] = merge_points([self.points[i], late], bounds=self.points[i])
 
     def window(self, start_s: float, end_s: float) -> IntervalPoint | None:
         """The exact merge of every point lying inside ``[start_s, end_s]``."""

@@ -111,7 +111,11 @@ def _caveats(run: Run) -> list[str]:
 
 def _missing(run: Run) -> str | None:
     if not run.interrupted:
-        return None
+        # any other way of not completing but an abort (a threshold failure, judged as
+        # such) is incomplete: e.g. ``worker_lost``, a distributed run missing data
+        if run.ended in ("completed", "aborted", "interrupted"):
+            return None
+        return f"{run.scenario}: {run.ended.replace('_', ' ')} after {run.duration_s:,.1f} s"
     by = f" by {run.interrupted_by}" if run.interrupted_by else ""
     planned = f" of {run.planned_s:,.1f} s planned" if run.planned_s else ""
     return f"{run.scenario}: interrupted{by} after {run.duration_s:,.1f} s{planned}"

@@ -72,8 +72,9 @@ class Meta(_Frozen, frozen=True):
     #: How long the run was planned to last (its schedule, or ``-t``); None if open-ended.
     planned_s: float | None = None
     #: How the run ended: ``completed`` (as planned), ``interrupted`` (a signal ended it
-    #: early), ``aborted`` (an abortOnFail threshold ended it). Anything but ``completed`` is
-    #: a partial run, never READY.
+    #: early), ``aborted`` (an abortOnFail threshold ended it), ``worker_lost`` (a worker of a
+    #: distributed run went away, or its final data never came). Anything but ``completed``
+    #: is a partial run, never READY.
     ended: str = "completed"
     #: Ctrl-C or SIGTERM ended the run before its schedule did.
     interrupted: bool = False
@@ -89,6 +90,14 @@ class Meta(_Frozen, frozen=True):
     #: Named stage windows of the shape, run-relative seconds ``[start, end]``.
     stages: dict[str, tuple[float, float]] = {}
     warnings: list[str] = []
+    #: A distributed run that misses some of its data (lost workers, missing final data).
+    partial: bool = False
+    #: Workers lost during the run: ``worker``, ``at_s`` and ``last_data_s`` (seconds since
+    #: the start), ``share_index`` / ``share_count`` (its part of every open-model schedule,
+    #: given to the other workers), ``reason`` (``missing``: no heartbeat; ``left``).
+    lost_workers: list[dict[str, Any]] = []
+    #: Workers whose final data did not reach the master within its wait at the end.
+    missing_final_workers: list[str] = []
 
 
 class ThresholdMark(_Frozen, frozen=True):
