@@ -31,6 +31,10 @@ __all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JsonInputError", "parse_json"]
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 100
 
+# Digits -> "0", everything else -> " ": a run longer than any acceptable integer is then one
+# substring search (the run may still be in a string or a float: the parser decides).
+_DIGITS_ONLY = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_LONG_RUN = b"0" * (MAX_INT_DIGITS + 1)
 # A JSON string (escapes included) as bytes; removed before brackets are counted.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 # Every byte but the four brackets, deleted by bytes.translate.
@@ -74,11 +78,16 @@ def parse_json(raw: bytes | str) -> object:
     data = raw.encode() if isinstance(raw, str) else raw
     if not data.strip():
         raise JsonInputError("empty", "empty")
-    depth = nesting_depth(data)
-    if depth > MAX_DEPTH:
-        raise JsonInputError("too_deep", f"nested {depth} levels deep (at most {MAX_DEPTH})")
+    # fast paths for ordinary messages: too few brackets to be too deep, no long digit run
+    if data.count(b"[") + data.count(b"{") > MAX_DEPTH:
+        depth = nesting_depth(data)
+        if depth > MAX_DEPTH:
+            raise JsonInputError("too_deep", f"nested {depth} levels deep (at most {MAX_DEPTH})")
+    long_digits = _LONG_RUN in data.translate(_DIGITS_ONLY)
     try:
-        return json.loads(data, parse_int=_bounded_int)
+        if long_digits:
+            return json.loads(data, parse_int=_bounded_int)
+        return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise JsonInputError("invalid", str(exc)[:200]) from None
     except RecursionError:  # not reachable after the depth check; kept as a last guard
