@@ -1,13 +1,13 @@
 """AI-agent traffic: conversation users with token-level latency, answer quality and goodput.
 
 Owns the ``ai_*`` metrics (``_metrics``; every formula in docs/ai.md) and what produces them:
-prompt sets (``prompts``), the quality scorer interface and its default (``scoring``), the two
-chat APIs (``apis``), reading a token stream (``token_stream``, on top of
-:class:`~genesis_load.streaming.SSESession`), one turn (``chat_turn``), one conversation
-(``conversation``), latency and quality targets (``targets``), the API key (``api_key``) and
-the Locust users (``users``). Streams use ``genesis_load.streaming``, so importing this package
-imports Locust and gevent (a locustfile imports them anyway); the users, ``ChatTurns`` and
-``run_conversation`` are loaded on first use.
+prompt sets (``prompts``; the built-in one in ``genesis_prompts``), the quality scorer
+interface and its default (``scoring``), the two chat APIs (``apis``), reading a token
+stream (``token_stream``, on top of :class:`~genesis_load.streaming.SSESession`), one turn
+(``chat_turn``), one conversation (``conversation``), latency and quality targets
+(``targets``), the API key (``api_key``) and the Locust users (``users``). Streams use
+``genesis_load.streaming``, so importing this package imports Locust and gevent (a locustfile
+imports them anyway); the users, ``ChatTurns`` and ``run_conversation`` load on first use.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 
 from .api_key import ApiKey
 from .apis import ChatAPI, GenesisAgentAPI, OpenAIChatAPI
-from .prompts import GENESIS_PROMPTS, Prompt, PromptSet, load_prompts
+from .genesis_prompts import GENESIS_PROMPTS
+from .prompts import Prompt, PromptSet, load_prompts
 from .scoring import Answer, KeywordScorer, Score, Scorer
 from .targets import TurnTargets
 

@@ -34,7 +34,8 @@ from .api_key import ApiKey, RedactingEnvironment, require_key
 from .apis import ChatAPI, GenesisAgentAPI, OpenAIChatAPI
 from .chat_turn import ChatTurns, chat_http
 from .conversation import ConversationPlan, ConversationResult, run_conversation
-from .prompts import GENESIS_PROMPTS, PromptSet
+from .genesis_prompts import GENESIS_PROMPTS
+from .prompts import PromptSet
 from .scoring import KeywordScorer, Scorer
 from .targets import TurnTargets
 
