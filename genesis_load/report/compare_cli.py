@@ -1,4 +1,6 @@
-"""``genesis-load compare OLD NEW [--tolerance 0.10] [--json PATH]``: find regressions.
+"""``genesis-load compare OLD NEW [--tolerance 0.10] [--p95-tolerance 0.5] [--min-delta-ms 1]
+[--min-count 100] [--alpha 0.001] [--json PATH]``: find regressions, judged against noise
+(the rules are :mod:`.compare`'s).
 
 OLD and NEW are results files or results directories. Exit codes: 0 no regression, 1 at least
 one regression, 2 bad input (unreadable files, or no scenario present on both sides).
@@ -9,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
 from ..errors import ResultsError
 from ..results.io import encode_json, write_atomic
-from .compare import compare_runs, comparison_json, render_comparison
+from .compare import Rules, compare_runs, comparison_json, render_comparison
 from .load import load_runs
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_REGRESSION", "add_arguments", "run"]
@@ -33,6 +36,26 @@ def _tolerance(text: str) -> float:
     return value
 
 
+def _non_negative(kind: type[float] | type[int], what: str) -> Any:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{text}: must be 0 or more")
+        return value
+
+    return parse
+
+
+def _alpha(text: str) -> float:
+    value = _non_negative(float, "a number")(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a level below 1, e.g. 0.001 (0: off)")
+    return float(value)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="baseline results file or directory")
     parser.add_argument("new", metavar="NEW", help="candidate results file or directory")
@@ -41,6 +64,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_tolerance,
         default=0.10,
         help="allowed relative worsening (default 0.10 = 10%%)",
+    )
+    defaults = Rules()
+    parser.add_argument(
+        "--p95-tolerance",
+        type=_non_negative(float, "a number"),
+        default=defaults.p95_tolerance,
+        help="allowed relative rise of p95 (default %(default)s = 50%%: run-to-run noise on "
+        "shared machines)",
+    )
+    parser.add_argument(
+        "--min-delta-ms",
+        type=_non_negative(float, "a number"),
+        default=defaults.min_delta_ms,
+        help="a p95 rise must also exceed this many ms (default %(default)s)",
+    )
+    parser.add_argument(
+        "--min-count",
+        type=_non_negative(int, "a whole number"),
+        default=defaults.min_count,
+        help="rows with fewer requests on either side are not judged (default %(default)s)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=_alpha,
+        default=defaults.alpha,
+        help="significance level of the tests on the histograms and error counts "
+        "(default %(default)s; 0 turns them off)",
     )
     parser.add_argument(
         "--json", metavar="PATH", default=None, help="also write the comparison as JSON here"
@@ -64,7 +114,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail("\n".join(problems))
     old, new = sides
     by_name = not (Path(args.old).is_file() and Path(args.new).is_file())
-    comparison = compare_runs(old, new, args.tolerance, by_name=by_name)
+    rules = Rules(
+        tolerance=args.tolerance,
+        p95_tolerance=args.p95_tolerance,
+        min_delta_ms=args.min_delta_ms,
+        min_count=args.min_count,
+        alpha=args.alpha,
+    )
+    comparison = compare_runs(old, new, by_name=by_name, rules=rules)
     console = Console(file=sys.stdout, width=160, soft_wrap=False, highlight=False)
     render_comparison(comparison, console, args.old, args.new)
     if args.json:

@@ -246,6 +246,8 @@ def run(
         graceful_stop_s=graceful_s,
         check_host=False,
     )
+    if not target_args and loaded_profile is not None:
+        target_args = loaded_profile.target_args  # the profile's demo target options
     return _drive(scheduled, threshold_map, host, target_args, config, timeout_s)
 
 
