@@ -36,7 +36,8 @@ def test_metrics_exposition_has_every_family(target: TargetProcess) -> None:
     agents = {dict(k)["agent"] for k in samples(text, "genesis_ai_tokens_total")}
     assert agents == {"BLAZE", "SAGE", "NOVA", "SPARK", "STELLA", "WAVE", "NEXUS"}
     kinds = {dict(k)["kind"] for k in samples(text, "genesis_faults_injected_total")}
-    assert kinds == {"latency", "error", "stall", "drop", "malformed"}
+    assert kinds == {"latency", "error", "stall", "drop", "malformed", "truncate", "empty"}
+    assert sample(text, "genesis_ws_dropped_total", reason="slow_reader") == 0
 
 
 def test_request_counters_equal_the_requests_sent(
