@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -114,7 +116,7 @@ def _run_one(
     planned = planned_seconds(name, profile)
     cmd = [
         sys.executable, "-m", "locust", "-f", str(locustfile_path(name)),
-        "--headless", "--only-summary", "--host", host, "--profile", profile.path,
+        "--headless", "--only-summary", "--profile", profile.path,
         "--summary-json", str(results), "--live-status", str(status),
         "--loglevel", "WARNING", "--no-genesis-summary", *monitor,
     ]  # fmt: skip
@@ -122,7 +124,11 @@ def _run_one(
     started = time.monotonic()
     log_path = out / f"{name}.locust.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        # the host goes by environment, not argv: credentials in it stay out of `ps`
+        env = {**os.environ, "LOCUST_HOST": host}
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
+        )
         try:
             while proc.poll() is None:
                 elapsed = time.monotonic() - started
@@ -199,7 +205,9 @@ def _run_all(
         if profile.monitor:
             monitor = ["--monitor-pid", str(target.pid)]
     elif profile.monitor:
-        monitor = ["--monitor-url", host.rstrip("/") + "/metrics"]
+        parts = urlsplit(host)
+        metrics_url = parts._replace(path=parts.path.rstrip("/") + "/metrics", query="")
+        monitor = ["--monitor-url", urlunsplit(metrics_url._replace(fragment=""))]
     outcomes: list[ScenarioOutcome] = []
     try:
         with Progress(TextColumn("{task.description:<16}"), BarColumn(),
