@@ -39,7 +39,8 @@ class StreamFailure(GenesisLoadError):
         if reason not in REASONS:
             raise ValueError(f"unknown stream failure reason {reason!r}")
         self.reason = reason
-        self.message = message
+        # messages name URLs (a socket, a stream): never with their credentials or tokens
+        self.message = redact_text(message)
         #: the HTTP status when there was one (``http_error``, ``content_type``), else 0
         self.status = status
-        super().__init__(f"{reason}: {message}")
+        super().__init__(f"{reason}: {self.message}")
