@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from genesis_load.errors import GenesisLoadError
+from genesis_load.redact import redact_text
 
 __all__ = ["REASONS", "StreamFailure"]
 
