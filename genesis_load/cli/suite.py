@@ -1,10 +1,18 @@
-"""``genesis-load suite`` and ``genesis-load run SCENARIO``: the GENESIS suite, one command."""
+"""``genesis-load suite`` and ``genesis-load run SCENARIO|FILE``: the GENESIS suite, one command.
+
+``genesis-load run FILE`` runs a locustfile headless, the way ``k6 run script.js`` runs a
+script: ``--host`` (``demo`` starts the demo target), ``-u``/``-t`` for a file without a
+schedule of its own, the results in ``--out`` (``<stem>.json``), Locust's exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from ..profiles import load_profile, packaged_profiles
 from ..suite.registry import SUITE
@@ -13,9 +21,19 @@ from ..suite.runner import run_suite
 __all__ = ["add_run_arguments", "add_suite_arguments", "run_all", "run_one"]
 
 
+class _Profile(argparse.Action):
+    """``--profile``, remembering that it was given (a locustfile gets it only then)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        namespace.profile = values
+        namespace.profile_given = True
+
+
 def _common(parser: argparse.ArgumentParser, default_profile: str) -> None:
+    parser.set_defaults(profile_given=False)
     parser.add_argument(
         "--profile",
+        action=_Profile,
         default=default_profile,
         help=f"a packaged profile ({', '.join(packaged_profiles())}), ./profiles/NAME.toml, "
         f"or a path to a .toml file (default {default_profile})",
@@ -37,11 +55,27 @@ def add_suite_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _scenario_or_file(text: str) -> str:
+    if text in SUITE or (text.endswith(".py") and Path(text).is_file()):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (a suite scenario: {', '.join(SUITE)}; "
+        "or the path of a locustfile, as in k6 run script.js)"
+    )
+
+
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "scenario", choices=list(SUITE), metavar="SCENARIO", help=f"one of {', '.join(SUITE)}"
+        "scenario",
+        type=_scenario_or_file,
+        metavar="SCENARIO|FILE",
+        help=f"one of {', '.join(SUITE)}, or a locustfile path (SCENARIO is also accepted)",
     )
     _common(parser, "local")
+    parser.add_argument("-u", "--users", type=int, default=None, help="FILE only: Locust's -u")
+    parser.add_argument(
+        "-t", "--run-time", default=None, help="FILE only: Locust's -t (e.g. 30s, 5m)"
+    )
 
 
 def _out(args: argparse.Namespace, profile_name: str) -> Path:
@@ -60,7 +94,50 @@ def run_all(args: argparse.Namespace) -> int:
     return run_suite(profile, scenarios, _out(args, profile.name), args.host)
 
 
+def run_file(args: argparse.Namespace) -> int:
+    """``genesis-load run FILE``: the locustfile headless with genesis-load, Locust's code."""
+    from ..errors import ConfigError
+
+    path = Path(args.scenario)
+    out = _out(args, path.stem)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"results folder {str(out)!r} exists and is not empty: give a new --out")
+    out.mkdir(parents=True)
+    results = out / f"{path.stem}.json"
+    cmd = [sys.executable, "-m", "genesis_load.plugin.locust_main", "-f", str(path), "--headless"]
+    cmd += ["--summary-json", str(results)]
+    if args.users is not None:
+        cmd += ["-u", str(args.users)]
+    if args.run_time is not None:
+        cmd += ["-t", args.run_time]
+    if args.profile_given:
+        cmd += ["--profile", args.profile]
+    target = None
+    host = args.host
+    try:
+        if host == "demo":
+            from ..target import TargetProcess
+
+            target = TargetProcess().start()
+            host = target.base_url
+            print(f"demo target {host} (pid {target.pid})", flush=True)
+        if host:
+            cmd += ["--host", host]
+        code = subprocess.call(cmd)
+    finally:
+        if target is not None:
+            target.close()
+    print(f"results: {results}", flush=True)
+    return code
+
+
 def run_one(args: argparse.Namespace) -> int:
+    if args.scenario not in SUITE:
+        return run_file(args)
+    if args.users is not None or args.run_time is not None:
+        from ..errors import ConfigError
+
+        raise ConfigError("-u/--users and -t/--run-time apply to a locustfile, not a scenario")
     profile = load_profile(args.profile, tuple(SUITE))
     return run_suite(
         profile, [args.scenario], _out(args, f"{profile.name}-{args.scenario}"), args.host
