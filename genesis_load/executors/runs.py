@@ -51,6 +51,8 @@ class ScenarioRuns:
         #: The master's run start and series interval (a worker aligns its intervals to them).
         self.master_start_s: float | None = None
         self.grid_interval_s: float | None = None
+        #: On a master: every worker said its schedules are done (the shape may end).
+        self.workers_done = False
         #: VUs spawned but parked until their scenario needs them.
         self.parked = 0
         #: Samples of this environment's scenarios (iterations, lag, drops): the recorder
@@ -72,6 +74,19 @@ class ScenarioRuns:
                     scenario, self.share, self.samples.fire
                 )
         return run
+
+    def schedules_done(self, now_s: float) -> bool:
+        """Every scenario this process started has ended its schedule, nothing in flight."""
+        if not self.runs:
+            return False
+        for run in self.runs.values():
+            if not (run.finished and run.idle):
+                return False
+            if isinstance(run, ScenarioRun):
+                end_s = (run.started_s or now_s) + float(run.scenario.pacer.duration_s or 0.0)
+                if now_s < end_s:
+                    return False
+        return True
 
     def reset(self) -> None:
         """Stop every scenario loop (at test stop) so a new test starts from scratch."""

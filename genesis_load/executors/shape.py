@@ -79,8 +79,11 @@ class ScenarioShape(LoadTestShape):
         self, classes: list[type[ScenarioUser]], runs: dict[str, Any], elapsed_s: float
     ) -> bool:
         if isinstance(self.runner, MasterRunner):
-            # the scenarios run on the workers: end after the longest schedule, plus the time
-            # VUs take to spawn and in-flight iterations to finish
+            # the scenarios run on the workers: end when every worker says its schedules are
+            # done (plugin.distributed), at the latest after the longest schedule plus the
+            # time VUs take to spawn and in-flight iterations to finish
+            if runs_of(self.runner.environment).workers_done:
+                return True
             return elapsed_s > self.planned_s() + _MASTER_LEAD_S + self.settle_s
         now = time.time()
         for cls in classes:

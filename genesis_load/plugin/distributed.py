@@ -43,6 +43,7 @@ log = logging.getLogger("genesis_load")
 
 WIRE_KEY = "genesis_load"
 FINAL_MESSAGE = "genesis_load_final"
+DONE_MESSAGE = "genesis_load_done"
 STOP_MESSAGE = "genesis_load_stop"
 #: Wire format of the shipped data: 2 = a list of time-stamped intervals.
 WIRE_VERSION = 2
@@ -90,9 +91,12 @@ class WireLink:
         # worker
         self._ticker: IntervalTicker | None = None
         self._shipping = False
+        self._done_sent = False
         # master
         self.expected: set[str] = set()
         self.finals: set[str] = set()
+        #: Workers whose schedules are all done.
+        self.done: set[str] = set()
         self.lost: list[LostWorker] = []
         #: Workers whose final data never came within the wait.
         self.missing_finals: list[str] = []
@@ -133,6 +137,7 @@ class WireLink:
             runner.register_message(STOP_MESSAGE, self._on_stop_request, concurrent=True)
         elif isinstance(runner, MasterRunner):
             runner.register_message(FINAL_MESSAGE, self._on_final)
+            runner.register_message(DONE_MESSAGE, self._on_done)
 
     @property
     def partial(self) -> bool:
@@ -149,11 +154,21 @@ class WireLink:
             start_s = now_s
         self.collector.start_s = self.collector._interval_start_s = now_s
         self._stop_ticker()
-        self._ticker = IntervalTicker(self.collector.close_interval, interval_s)
+        self._ticker = IntervalTicker(self._worker_tick, interval_s)
+        self._done_sent = False
         # the first tick is the first grid line after now
         k = max(0, int((now_s - start_s) // interval_s))
         self._ticker.start(start_s + k * interval_s)
         self._shipping = True
+
+    def _worker_tick(self, now_s: float) -> None:
+        self.collector.close_interval(now_s)
+        assert self.environment is not None
+        runner = self.environment.runner
+        if not self._done_sent and attach_runs(self.environment).schedules_done(now_s):
+            self._done_sent = True  # the master's shape may end the run now
+            if isinstance(runner, WorkerRunner):
+                runner.send_message(DONE_MESSAGE, None)
 
     def on_report_to_master(self, client_id: str, data: dict[str, Any], **_: Any) -> None:
         if self._shipping or self.collector.outbox:
@@ -201,6 +216,8 @@ class WireLink:
         self.collector.use_grid(self.interval_s, GRID_LAG_S)
         self.expected = {c.id for c in runner.clients.all if c.state != "missing"}
         self.finals = set()
+        self.done = set()
+        attach_runs(self.environment).workers_done = False
         self.lost = []
         self.missing_finals = []
         self._last_data_s = {}
@@ -221,6 +238,16 @@ class WireLink:
     def _on_final(self, environment: Environment, msg: Any, **_: Any) -> None:
         self._merge(msg.node_id, msg.data.get("intervals", []))
         self.finals.add(msg.node_id)
+
+    def _on_done(self, environment: Environment, msg: Any, **_: Any) -> None:
+        self.done.add(msg.node_id)
+        self._update_done()
+
+    def _update_done(self) -> None:
+        assert self.environment is not None
+        alive = self._alive()
+        runs = attach_runs(self.environment)
+        runs.workers_done = bool(alive) and all(w in self.done for w in alive)
 
     def _merge(self, client_id: str, intervals: list[dict[str, Any]]) -> None:
         for iv in intervals:
@@ -287,6 +314,7 @@ class WireLink:
         )
         if self._alive():
             self._reshare(lost)
+        self._update_done()
 
     def send_initial_shares(self) -> None:
         """Test start: tell each worker its part, the grid's start and its interval."""
