@@ -7,7 +7,7 @@ uvicorn (genesis-load did not write it). Run as ``python tests/ai/openai_server.
 a mode: ``ok`` (default), ``err200`` (two chunks then an OpenAI error object, after HTTP 200),
 ``malformed`` (a chunk that is not JSON), ``nodone`` (finish chunk, then the body ends without
 ``[DONE]``), ``nonjson`` (a 200 ``text/plain``), ``oaierr`` (HTTP 400 with an OpenAI error
-object), ``echoauth`` (HTTP 401 quoting the Authorization header it got). A model named
+object), ``echoauth`` (HTTP 401 quoting the bare key of the Authorization header). A model named
 ``missing`` is a 404 ``model_not_found``. The role chunk is sent at once, content from
 ``ttft`` on, every ``itl`` ms; the usage chunk when ``stream_options.include_usage``.
 Without ``stream`` it answers a ``chat.completion`` after ``ttft + tok/tpc * itl``.
@@ -83,7 +83,8 @@ async def completions(request: Request) -> Response:
     if spec["mode"] == "oaierr":
         return _error(400, "max_tokens is too large", "invalid_value")
     if spec["mode"] == "echoauth":
-        return _error(401, f"Incorrect API key provided: {auth}", "invalid_api_key")
+        key = auth.removeprefix("Bearer ")  # the bare key, as OpenAI quotes it
+        return _error(401, f"Incorrect API key provided: {key}", "invalid_api_key")
     if spec["mode"] == "nonjson":
         return PlainTextResponse("upstream says hello")
     chunks = -(-spec["tok"] // spec["tpc"])
