@@ -40,8 +40,10 @@ def test_rtt_against_a_20_ms_echo_matches_the_server_hold_time(
     assert session.close() == 1000
     rtt = recorder.values("ws_rtt")
     assert len(rtt) == 50
-    # loopback + websocket-client framing + gevent add ~0.3-0.7 ms on this 2-core machine
-    assert 0 <= _p50(rtt) - _p50(held) <= 1.0, (_p50(rtt), _p50(held))
+    # loopback + websocket-client framing + gevent add ~0.3-0.7 ms on this 2-core machine when
+    # it is quiet (the 1 ms); with other test runs on both cores 1.13 ms was measured,
+    # so the bound is 2 ms: a reply queued behind another (20 ms) would still fail it
+    assert 0 <= _p50(rtt) - _p50(held) <= 2.0, (_p50(rtt), _p50(held))
     rows = [r for r in recorder.requests if r["name"] == "WS rtt"]
     assert len(rows) == 50 and all(r["request_type"] == "WS" for r in rows)
     assert recorder.total("ws_msgs_sent") == recorder.total("ws_msgs_received") == 50
