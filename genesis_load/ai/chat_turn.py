@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import requests
 
-from ..streaming import SSERequest, SSESession, timed_stream
+from ..streaming import SSERequest, SSESession, StreamFailure, timed_stream
 from . import _metrics as m
 from .apis import ChatAPI
 from .prompts import Prompt
@@ -106,8 +106,8 @@ class ChatTurns:
             parsed = self.api.parse(json.loads(got.content))
         except ValueError:
             return self._failed(tags, "invalid_data", f"not JSON: {got.content[:120]!r}")
-        except Exception as exc:  # a StreamFailure from parse: error object or no answer
-            return self._failed(tags, getattr(exc, "reason", "invalid_data"), str(exc))
+        except StreamFailure as exc:  # from parse: an error object, or no answer in it
+            return self._failed(tags, exc.reason, exc.message)
         tokens = parsed.tokens
         figures = TurnFigures(
             got.duration_ms, None, (), tokens or 0, "usage" if tokens is not None else "none",

@@ -99,3 +99,19 @@ def test_a_missing_api_key_stops_the_user_before_any_request(
         NeedsKey(recorder.environment).on_start()
     assert "GL_TEST_NO_KEY is not set" in caplog.text
     assert recorder.requests == [] and recorder.values("ai_turns") == []
+
+
+def test_json_answers_are_timed_whole_and_failures_still_have_kinds(
+    recorder: Recorder, openai_server: str
+) -> None:
+    sse = SSESession(recorder.environment, openai_server, http=chat_http(), options=AI_SSE_OPTIONS)
+    chat = ChatTurns(sse, OpenAIChatAPI(), KeywordScorer(), TurnTargets(), headers={}, stream=False)
+    good = chat.turn(Prompt("ttft30-itl5-tok4", "hi"), [], "c")
+    assert good.ok and good.text == " tok tok tok tok"
+    assert recorder.values("ai_output_tokens", source="usage") == [4.0]
+    assert recorder.values("ai_ttft") == [] and recorder.values("ai_itl") == []
+    (response_ms,) = recorder.values("ai_response_time")
+    assert response_ms >= 30 + 3 * 5
+    bad = chat.turn(Prompt("oaierr", "hi"), [], "c")
+    assert (bad.ok, bad.reason) == (False, "http_error") and "400" in bad.message
+    assert recorder.values("ai_failures", reason="http_error") == [1.0]
