@@ -60,3 +60,17 @@ def collect_locust_clients() -> Iterator[None]:
     """
     yield
     gc.collect()
+
+
+#: Fixtures that start a real server process (the demo target, an independent SSE, WebSocket
+#: or OpenAI-style server): a test using one is an integration test and runs as ``slow``, so
+#: ``pytest -m "not slow"`` is the pure core and the in-process checks, in seconds.
+SERVER_FIXTURES = frozenset(
+    {"target", "start_target", "sse_server", "plain_sse_server", "ws_server", "openai_server"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
