@@ -3,11 +3,15 @@
 ``genesis-load run FILE`` runs a locustfile headless, the way ``k6 run script.js`` runs a
 script: ``--host`` (``demo`` starts the demo target), ``-u``/``-t`` for a file without a
 schedule of its own, the results in ``--out`` (``<stem>.json``), Locust's exit code.
+``--workers N`` (both commands; or a profile's ``workers``) runs Locust's master with N local
+worker processes (``docs/distributed.md``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,6 +21,7 @@ from typing import Any
 from ..profiles import load_profile, packaged_profiles
 from ..suite.registry import SUITE
 from ..suite.runner import run_suite
+from ..suite.workers import free_port, master_args, start_workers, stop_workers
 
 __all__ = ["add_run_arguments", "add_suite_arguments", "run_all", "run_one"]
 
@@ -44,6 +49,24 @@ def _common(parser: argparse.ArgumentParser, default_profile: str) -> None:
     parser.add_argument(
         "--out", default=None, help="results folder (default results/<profile>-<time>); must be new"
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="run Locust's master and N local worker processes (default: the profile's "
+        "workers, 0 = one process); see docs/distributed.md",
+    )
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= 256:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to 256, got {text!r}")
+    return n
 
 
 def add_suite_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,7 +114,7 @@ def run_all(args: argparse.Namespace) -> int:
         if args.scenarios
         else list(profile.scenarios)
     )
-    return run_suite(profile, scenarios, _out(args, profile.name), args.host)
+    return run_suite(profile, scenarios, _out(args, profile.name), args.host, workers=args.workers)
 
 
 def run_file(args: argparse.Namespace) -> int:
@@ -112,6 +135,14 @@ def run_file(args: argparse.Namespace) -> int:
         cmd += ["-t", args.run_time]
     if args.profile_given:
         cmd += ["--profile", args.profile]
+    workers = args.workers or 0
+    port = free_port() if workers else 0
+    worker_cmd = [
+        sys.executable, "-m", "genesis_load.plugin.locust_main", "-f", str(path),
+        *(["--profile", args.profile] if args.profile_given else []),
+    ]  # fmt: skip
+    if workers:
+        cmd += master_args(workers, port)
     target = None
     host = args.host
     try:
@@ -123,7 +154,15 @@ def run_file(args: argparse.Namespace) -> int:
             print(f"demo target {host} (pid {target.pid})", flush=True)
         if host:
             cmd += ["--host", host]
-        code = subprocess.call(cmd)
+        if workers:
+            master = subprocess.Popen(cmd, start_new_session=True)
+            procs = start_workers(worker_cmd, workers, port, os.environ)
+            try:
+                code = _wait_forwarding(master)
+            finally:
+                stop_workers(procs)
+        else:
+            code = subprocess.call(cmd)
     finally:
         if target is not None:
             target.close()
@@ -140,5 +179,29 @@ def run_one(args: argparse.Namespace) -> int:
         raise ConfigError("-u/--users and -t/--run-time apply to a locustfile, not a scenario")
     profile = load_profile(args.profile, tuple(SUITE))
     return run_suite(
-        profile, [args.scenario], _out(args, f"{profile.name}-{args.scenario}"), args.host
+        profile,
+        [args.scenario],
+        _out(args, f"{profile.name}-{args.scenario}"),
+        args.host,
+        workers=args.workers,
     )
+
+
+def _wait_forwarding(master: subprocess.Popen[bytes]) -> int:
+    """Wait for the master (its own session), forwarding SIGINT/SIGTERM to it once."""
+    received: list[int] = []
+
+    def forward(signum: int, frame: Any) -> None:
+        if not received:
+            received.append(signum)
+            master.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return master.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if master.poll() is None:
+            master.kill()
+            master.wait()

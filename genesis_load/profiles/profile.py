@@ -14,6 +14,7 @@ this package (``ci``, ``local``, ``staging``, ``production``, read with
     scenarios = ["baseline", "stress", "spike", "soak", "benchmarks"]
     rate_factor = 0.5        # multiplies every scenario's request rates
     time_factor = 0.05       # multiplies every scenario's durations
+    workers = 0              # > 0: a Locust master and this many local worker processes
 
     [target]                 # only with host = "demo": options of `genesis-load target`
     args = ["--max-inflight", "256"]
@@ -63,6 +64,7 @@ _TOP = {
     "scenarios",
     "rate_factor",
     "time_factor",
+    "workers",
     "target",
     "thresholds",
     "monitor",
@@ -97,6 +99,8 @@ class Profile:
     breaking_p95_ms: float = 500.0
     breaking_error_rate: float = 0.01
     sustain_s: float = 5.0
+    #: Local Locust worker processes per scenario (0: one process, no master).
+    workers: int = 0
 
     @property
     def is_demo(self) -> bool:
@@ -270,6 +274,10 @@ def parse_profile(
         ana, "breaking_error_rate", f"{where}: analysis", problems, 0.01, 0, 1, low_open=False
     )
     sustain = _number(ana, "sustain_s", f"{where}: analysis", problems, 5.0, 0, 3600)
+    workers = data.get("workers", 0)
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= 256:
+        problems.append(f"{where}: workers: expected an integer from 0 to 256, got {workers!r}")
+        workers = 0
     if problems:
         raise ConfigError(problems)
     return Profile(
@@ -277,5 +285,5 @@ def parse_profile(
         scenarios=tuple(scenarios), rate_factor=rate, time_factor=time_f,
         target_args=tuple(args), thresholds=dict(thresholds), monitor=enabled,
         monitor_interval_s=interval, breaking_p95_ms=p95, breaking_error_rate=err,
-        sustain_s=sustain,
+        sustain_s=sustain, workers=workers,
     )  # fmt: skip

@@ -15,6 +15,10 @@ Signals: SIGINT (Ctrl-C) and SIGTERM are caught, forwarded once to the running L
 (which writes its results marked interrupted), no further scenario starts, the demo target this
 runner started is stopped, and the partial report is written. Children run in their own
 session, so a Ctrl-C at the terminal reaches them only through this forwarding.
+
+Workers (``--workers N`` or a profile's ``workers``): each scenario runs as Locust's master
+plus N local ``--worker`` processes (:mod:`.workers`); signals go to the master, which stops
+its workers; workers still there after it are killed by PID.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from ..hostcheck import check_host
 from ..profiles import Profile
 from ..scenarios import locustfile_path
 from .registry import SUITE
+from .workers import free_port, master_args, start_workers, stop_workers
 
 __all__ = ["ScenarioOutcome", "check_host", "planned_seconds", "run_suite"]
 
@@ -110,6 +115,7 @@ def _run_one(
     progress: Progress,
     monitor: Sequence[str],
     stop: _Stop,
+    workers: int = 0,
 ) -> ScenarioOutcome:
     results = out / f"{name}.json"
     status = out / f".{name}.live.json"
@@ -120,6 +126,13 @@ def _run_one(
         "--summary-json", str(results), "--live-status", str(status),
         "--loglevel", "WARNING", "--no-genesis-summary", *monitor,
     ]  # fmt: skip
+    worker_cmd = [
+        sys.executable, "-m", "locust", "-f", str(locustfile_path(name)),
+        "--profile", profile.path, "--loglevel", "WARNING",
+    ]  # fmt: skip
+    port = free_port() if workers > 0 else 0
+    if workers > 0:
+        cmd += master_args(workers, port)
     task = progress.add_task(f"[{index}/{total}] {name}", total=planned, live="starting")
     started = time.monotonic()
     log_path = out / f"{name}.locust.log"
@@ -129,6 +142,7 @@ def _run_one(
         proc = subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
+        worker_procs = start_workers(worker_cmd, workers, port, env, log) if workers else []
         try:
             while proc.poll() is None:
                 elapsed = time.monotonic() - started
@@ -146,6 +160,7 @@ def _run_one(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            stop_workers(worker_procs)  # the master told them to quit; any left, by PID
     status.unlink(missing_ok=True)
     progress.update(task, completed=planned, live=f"exit {proc.returncode}")
     return ScenarioOutcome(name, int(proc.returncode), results, time.monotonic() - started)
@@ -157,8 +172,11 @@ def run_suite(
     out: Path,
     host_override: str | None = None,
     console: Console | None = None,
+    workers: int | None = None,
 ) -> int:
-    """Run the scenarios in order and write the report; returns the exit code."""
+    """Run the scenarios in order and write the report; returns the exit code.
+
+    ``workers``: local Locust worker processes per scenario (None: the profile's)."""
     console = console or Console()
     problems = [
         f"unknown scenario {s!r} (known: {', '.join(SUITE)})" for s in scenarios if s not in SUITE
@@ -176,7 +194,8 @@ def run_suite(
     stop = _Stop()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return _run_all(profile, scenarios, out, host, console, stop)
+        n = profile.workers if workers is None else workers
+        return _run_all(profile, scenarios, out, host, console, stop, n)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
@@ -189,6 +208,7 @@ def _run_all(
     host: str,
     console: Console,
     stop: _Stop,
+    workers: int = 0,
 ) -> int:
     console.print(
         f"[bold]genesis-load suite[/bold] profile {profile.name} ({profile.path}), "
@@ -217,9 +237,10 @@ def _run_all(
             for i, name in enumerate(scenarios, 1):
                 if stop.signal is not None:
                     break
-                outcomes.append(
-                    _run_one(name, i, len(scenarios), profile, host, out, progress, monitor, stop)
+                outcome = _run_one(
+                    name, i, len(scenarios), profile, host, out, progress, monitor, stop, workers
                 )
+                outcomes.append(outcome)
     finally:
         if target is not None:
             target.stop()
