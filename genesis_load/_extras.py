@@ -7,6 +7,7 @@ up (``importlib.util.find_spec``), so checking costs nothing and never half-impo
     target    aiohttp       the demo target's server (``genesis-load target``, ``demo``,
                             ``suite`` against ``host = "demo"``, ``TargetProcess``)
     charts    matplotlib    the report's charts (``genesis-load report``, ``suite``, ``run``)
+    otel      opentelemetry the OTLP metrics output (``--out otel=URL``)
 
 Example::
 
@@ -25,6 +26,7 @@ __all__ = ["EXTRAS", "MissingExtraError", "require"]
 EXTRAS: dict[str, tuple[str, ...]] = {
     "target": ("aiohttp",),
     "charts": ("matplotlib",),
+    "otel": ("opentelemetry.sdk", "opentelemetry.exporter.otlp.proto.http"),
 }
 
 

@@ -18,6 +18,7 @@ from .csv_file import CsvOutput
 from .hlog import HlogOutput
 from .json_file import JsonOutput
 from .live_status import LiveStatusOutput
+from .otel import OtelOutput
 from .prometheus import PrometheusOutput
 from .summary import SummaryOutput
 
@@ -39,6 +40,7 @@ OUTPUTS: dict[str, _Entry] = {
     "live": _Entry(LiveStatusOutput, True, "small progress file, rewritten every interval"),
     "summary": _Entry(SummaryOutput, False, "the end-of-test summary (stdout, or a file)"),
     "prometheus": _Entry(PrometheusOutput, False, "live metrics for Prometheus (HOST:PORT)"),
+    "otel": _Entry(OtelOutput, False, "metrics pushed over OTLP/HTTP (URL; the otel extra)"),
 }
 
 

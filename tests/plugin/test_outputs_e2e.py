@@ -52,6 +52,6 @@ def test_an_unknown_output_is_refused_before_any_load(
     assert proc.returncode == 104, proc.stderr
     assert (
         "--out jsonn=x.json: unknown output 'jsonn' "
-        "(known: csv, hlog, json, live, prometheus, summary)"
+        "(known: csv, hlog, json, live, otel, prometheus, summary)"
     ) in proc.stderr
     assert not server_counts(target.metrics_text()), "no load was sent"
