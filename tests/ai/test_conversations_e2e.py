@@ -57,10 +57,17 @@ def test_15_conversations_over_all_agents_in_one_process(
     proc = run_locust(
         HERE / "conversations_locustfile.py", target.base_url,
         "--summary-json", str(out), "--stop-timeout", "20",
+        "--threshold", "ai_response_time{agent:BLAZE,complexity:simple}: p(95)<20000",
+        "--threshold", "ai_quality: avg>0.85",
         run_time="8s", users=15,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
-    metrics = json.loads(out.read_text())["metrics"]
+    doc = json.loads(out.read_text())
+    assert [(t["metric"], t["ok"]) for t in doc["thresholds"]] == [
+        ("ai_response_time{agent:BLAZE,complexity:simple}", True),
+        ("ai_quality", True),
+    ]
+    metrics = doc["metrics"]
     assert metrics["ai_conversations_active"]["values"]["max"] == 15
     _check_merged(metrics, server_counts(target.metrics_text())[CHAT_200])
     # the per-agent sub-metrics are in the terminal summary too
