@@ -15,6 +15,9 @@ Families (labels: the tags of the request or sample, unless said otherwise):
   ``_ratio``; ``genesis_load_<gauge>`` (``vus``, ``vus_max``); ``genesis_load_<trend>_seconds``
   (time trends, histograms): every other metric, custom ones included;
 * ``genesis_load_trend_quantile{metric, name, quantile}``: exact percentiles (below);
+* ``genesis_load_threshold_live_ok`` (1/0) and ``genesis_load_threshold_live_observed``
+  ``{metric, expression}`` during the run: each run-wide threshold judged over the run so far
+  (stage- and window-scoped ones only at the end);
 * ``genesis_load_threshold_ok{metric, expression}`` (1/0) and ``genesis_load_run_ended{ended}``
   once the run ended, ``genesis_load_run_elapsed_seconds`` during it.
 
@@ -107,6 +110,7 @@ class PrometheusOutput(Output):
         self._start_s = 0.0
         self._last_end_s = 0.0
         self._results: Results | None = None
+        self._thresholds: list[Any] = []
 
     @property
     def url(self) -> str:
@@ -115,6 +119,7 @@ class PrometheusOutput(Output):
     def start(self, start_s: float) -> None:
         self.store = Store()
         self._results = None
+        self._thresholds = _session_thresholds(self)
         self._start_s = self._last_end_s = start_s
         if self._server is not None:
             return
@@ -163,6 +168,7 @@ class PrometheusOutput(Output):
         )
         elapsed.add_metric([], max(0.0, self._last_end_s - self._start_s))
         yield elapsed
+        yield from self._live_thresholds()
         results = self._results
         if results is None:
             return
@@ -177,6 +183,51 @@ class PrometheusOutput(Output):
         for t in results.thresholds:
             ok.add_metric([t.metric, t.expression], 1.0 if t.ok else 0.0)
         yield ok
+
+    def _live_thresholds(self) -> Iterable[Any]:
+        """Each threshold judged now over the run so far (not stage- or window-scoped ones)."""
+        from prometheus_client.core import GaugeMetricFamily
+
+        from ..thresholds import evaluate
+
+        if self._results is not None or not self._thresholds:
+            return
+        elapsed_s = max(self._last_end_s - self._start_s, 1e-9)
+        ok = GaugeMetricFamily(
+            "genesis_load_threshold_live_ok",
+            "1 passing, 0 failing, judged over the run so far (absent: no data yet)",
+            labels=["metric", "expression"],
+        )
+        observed = GaugeMetricFamily(
+            "genesis_load_threshold_live_observed",
+            "the value each threshold is judged on, over the run so far",
+            labels=["metric", "expression"],
+        )
+        for t in self._thresholds:
+            r = evaluate(t, self.store, elapsed_s)
+            if r.observed is None:
+                continue
+            labels = [str(t.selector), t.expression.text]
+            ok.add_metric(labels, 1.0 if r.ok else 0.0)
+            observed.add_metric(labels, float(r.observed))
+        yield from (ok, observed)
+
+
+def _session_thresholds(output: Output) -> list[Any]:
+    """The run-wide thresholds of the session this output belongs to.
+
+    A stopgap: the session does not hand its thresholds to outputs, so the output looks itself
+    up among the live sessions (``genesis_load.plugin``'s registry). Stage- and window-scoped
+    thresholds need the engine's per-interval state and are left to the final verdicts."""
+    try:
+        from ..plugin import _SESSIONS
+    except ImportError:  # pragma: no cover
+        return []
+    for session in list(_SESSIONS.values()):
+        runner = session.thresholds
+        if runner is not None and any(o is output for o in session.outputs):
+            return [t for t in runner.thresholds if t.stage is None and t.window_s is None]
+    return []
 
 
 def _sleep(seconds: float) -> None:

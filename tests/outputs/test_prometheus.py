@@ -25,6 +25,7 @@ from genesis_load.outputs.base import IntervalSample
 from genesis_load.outputs.prometheus import PrometheusOutput, parse_address
 from genesis_load.outputs.registry import OutputSpec, build_outputs
 from genesis_load.results.schema import Meta, Results, ThresholdVerdict
+from genesis_load.thresholds import parse_cli_threshold
 
 
 def _free_port() -> int:
@@ -96,6 +97,7 @@ def _interval(store: Store, end_s: float) -> IntervalSample:
 
 def test_a_scrape_shows_exact_counts_histograms_and_quantiles(output: PrometheusOutput) -> None:
     output.start(1000.0)
+    output._thresholds = parse_cli_threshold("http_req_duration: p(95)<10")  # as a session's
     tags = (("method", "GET"), ("name", "/health"), ("status", "200"))
     for second in (1, 2):  # two intervals: the output adds them up
         store = Store()
@@ -134,6 +136,9 @@ def test_a_scrape_shows_exact_counts_histograms_and_quantiles(output: Prometheus
     assert got["genesis_load_vus"] == {(): 20.0}
     assert got["genesis_load_run_elapsed_seconds"] == {(): 2.0}
     assert "genesis_load_threshold_ok" not in got  # judged only at the end
+    live = (("expression", "p(95)<10"), ("metric", "http_req_duration"))
+    assert got["genesis_load_threshold_live_ok"] == {live: 0.0}  # p95 48 ms, over the run so far
+    assert got["genesis_load_threshold_live_observed"][live] == pytest.approx(48, abs=0.05)
 
     results = Results(
         format="genesis-load-results",
@@ -142,7 +147,7 @@ def test_a_scrape_shows_exact_counts_histograms_and_quantiles(output: Prometheus
         thresholds=[ThresholdVerdict("http_req_duration", "p(95)<10", False, 48.0)],
     )
     output._results = results  # what stop() publishes, read before it closes the server
-    got = _scrape(output.url)
+    got = {**_scrape(output.url), **got}
     key = (("expression", "p(95)<10"), ("metric", "http_req_duration"))
     assert got["genesis_load_threshold_ok"] == {key: 0.0}
     assert got["genesis_load_run_ended"] == {(("ended", "completed"),): 1.0}

@@ -129,5 +129,9 @@ def test_prometheus_scrapes_the_run_and_counts_every_request(
         'quantile="0.95"}[5m])',
     )
     assert len(p95) == 1 and float(p95[0]["value"][1]) > 0
+    live = _query(base, "min_over_time(genesis_load_threshold_live_ok[5m])")
+    assert [(r["metric"]["expression"], float(r["value"][1])) for r in live] == [
+        ("p(95)<1000", 1.0)
+    ]
     ok = _query(base, "max_over_time(genesis_load_threshold_ok[5m])")
     assert [(r["metric"]["expression"], float(r["value"][1])) for r in ok] == [("p(95)<1000", 1.0)]
