@@ -227,7 +227,7 @@ def ai_agents(
         executor="constant-vus",
         vus=max(1, math.ceil(conversations * rate_factor)),
         duration_s=duration_s * time_factor,
-        graceful_stop_s=float(kw.pop("graceful_stop_s", 30.0)),
+        graceful_stop_s=float(kw.pop("graceful_stop_s", 60.0)),  # a conversation at 1x: ~40 s
     )
     if kw:
         raise TypeError(f"unexpected parameter(s): {', '.join(sorted(kw))}")
@@ -250,6 +250,7 @@ def ai_agents_open(
     kw.setdefault("pre_allocated_vus", max(2, math.ceil(r * conversation_s)))
     kw.setdefault("max_vus", max(4, math.ceil(r * conversation_s * 4)))
     kw.setdefault("scenario_name", "ai_agents_open")
+    kw.setdefault("graceful_stop_s", 60.0)  # a whole conversation, as for ai_agents
     pacer = StagesPacer(r, [Stage(duration_s * time_factor, r)])
     return _scenario("ai_agents", pacer, ("steady",), r, kw)
 
