@@ -8,7 +8,8 @@ Exit codes (k6's numbers where k6 has one; README and docs/exit-codes.md have th
     99   a threshold failed
     103  the results could not be written (full disk, removed folder)
     104  invalid configuration, or an unreachable host, found before any load
-    105  interrupted: SIGINT (Ctrl-C) or SIGTERM ended the run early (k6's ExternalAbort)
+    105  incomplete: SIGINT (Ctrl-C) or SIGTERM ended the run early (k6's ExternalAbort), or
+         a distributed run lost a worker or a worker's final data (meta.ended worker_lost)
     108  aborted by an abortOnFail threshold (k6's ScriptAborted)
 
 When several apply, the first of 104, 108, 105, 103, 99 wins: a run that did not go as
@@ -50,7 +51,8 @@ EXIT_THRESHOLDS_FAILED = 99
 EXIT_CONFIG_ERROR = 104
 #: The run was aborted before its planned end (k6's ``ScriptAborted``).
 EXIT_ABORTED = 108
-#: SIGINT or SIGTERM ended the run before its planned end (k6's ``ExternalAbort``).
+#: SIGINT or SIGTERM ended the run before its planned end (k6's ``ExternalAbort``); also a
+#: distributed run that lost a worker or a worker's final data: incomplete either way.
 EXIT_INTERRUPTED = 105
 #: An output could not write the results (k6's ``GenericEngine`` error).
 EXIT_RESULTS_NOT_WRITTEN = 103
