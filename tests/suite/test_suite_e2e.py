@@ -113,7 +113,7 @@ def test_an_unreachable_host_fails_fast_before_any_run(tmp_path: Path) -> None:
         timeout_s=60,
     )
     assert proc.returncode == EXIT_CONFIG_ERROR
-    assert "not reachable" in proc.stderr and "nothing was run" in proc.stderr
+    assert "not reachable" in proc.stderr and "no load was sent" in proc.stderr
     assert time.monotonic() - started < 20
     assert not (tmp_path / "x").exists()
 
