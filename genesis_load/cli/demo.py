@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ..errors import ConfigError
 from ..executors.presets import preset
 from ..executors.scaling import RATE_FACTOR_ENV, TIME_FACTOR_ENV
+from ..executors.scenario import Scenario
 from ..results.io import read_results
 from ..scenarios import locustfile_path
 
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 "--loglevel", "WARNING",
             ]  # fmt: skip
             seed = preset("baseline")
+            assert isinstance(seed, Scenario)  # an arrival-rate preset: it has a rate
             env = {
                 **os.environ,
                 RATE_FACTOR_ENV: str(args.rate / seed.pacer.rate_at(0)),

@@ -41,6 +41,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..executors.presets import preset
+from ..executors.scenario import Scenario
+from ..executors.vus import VUScenario
 from ..hostcheck import check_host
 from ..profiles import Profile
 from ..scenarios import locustfile_path
@@ -77,11 +79,13 @@ class ScenarioOutcome:
 def planned_seconds(name: str, profile: Profile) -> float:
     """The scheduled length of a suite scenario under a profile's time factor."""
     return max(
-        preset(
-            p.preset, time_factor=profile.time_factor, rate_factor=profile.rate_factor
-        ).duration_s
+        _planned(preset(p.preset, time_factor=profile.time_factor, rate_factor=profile.rate_factor))
         for p in SUITE[name].parts
     )
+
+
+def _planned(scenario: Scenario | VUScenario) -> float:
+    return scenario.planned_s if isinstance(scenario, VUScenario) else scenario.duration_s
 
 
 def _check_out_dir(out: Path) -> None:
