@@ -313,7 +313,10 @@ def _drive(
             target.close()
         del env, session, shape
         # Locust's FastHttpSession has no close(): its pooled sockets close when the users'
-        # reference cycles are collected. Collect now, so a run leaves no socket behind.
+        # reference cycles are collected. The session gc.freeze()s every object once users
+        # are spawned (a collection's pause read as latency); give them back to the collector
+        # and collect now, so a run leaves no socket behind.
+        gc.unfreeze()
         gc.collect()
 
 
