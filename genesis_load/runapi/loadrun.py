@@ -33,6 +33,7 @@ import gc
 import logging
 import math
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -315,9 +316,12 @@ def _drive(
         # Locust's FastHttpSession has no close(): its pooled sockets close when the users'
         # reference cycles are collected. The session gc.freeze()s every object once users
         # are spawned (a collection's pause read as latency); give them back to the collector
-        # and collect now, so a run leaves no socket behind.
+        # and collect now, so a run leaves no socket behind. Closing them this way is the
+        # intent, so their "unclosed socket" ResourceWarnings are not the caller's problem.
         gc.unfreeze()
-        gc.collect()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
 
 
 def _busy(runner: Any) -> bool:
