@@ -53,6 +53,8 @@ class ScenarioRuns:
         self.grid_interval_s: float | None = None
         #: On a master: every worker said its schedules are done (the shape may end).
         self.workers_done = False
+        #: A worker that joined mid-run: no part of any open-model schedule.
+        self.no_share = False
         #: VUs spawned but parked until their scenario needs them.
         self.parked = 0
         #: Samples of this environment's scenarios (iterations, lag, drops): the recorder
@@ -73,6 +75,8 @@ class ScenarioRuns:
                 run = self.runs[scenario.name] = ScenarioRun(
                     scenario, self.share, self.samples.fire
                 )
+                if self.no_share:
+                    run.loop.pacer = NoHits(scenario.pacer.duration_s)
         return run
 
     def schedules_done(self, now_s: float) -> bool:
@@ -82,7 +86,7 @@ class ScenarioRuns:
         for run in self.runs.values():
             if not (run.finished and run.idle):
                 return False
-            if isinstance(run, ScenarioRun):
+            if isinstance(run, ScenarioRun) and not isinstance(run.loop.pacer, NoHits):
                 end_s = (run.started_s or now_s) + float(run.scenario.pacer.duration_s or 0.0)
                 if now_s < end_s:
                     return False
@@ -138,6 +142,11 @@ class ScenarioRuns:
             self.master_start_s = float(data["start_s"])
         if data.get("interval_s") is not None:
             self.grid_interval_s = float(data["interval_s"])
+        if data.get("none"):
+            self.no_share = True
+            for run in self.runs.values():
+                if isinstance(run, ScenarioRun):
+                    run.loop.pacer = NoHits(run.scenario.pacer.duration_s)
         from_s = data.get("from_s")
         if from_s is not None and (index, count) != self.share:
             log.warning(
@@ -225,6 +234,28 @@ class HandoverPacer:
 
     def planned_hits(self) -> int | None:
         return count_due(self)
+
+
+@dataclass(frozen=True)
+class NoHits:
+    """No hit at all (a worker that takes no part of a schedule)."""
+
+    duration_s: float | None
+
+    def due_s(self, n: int) -> float | None:
+        return None
+
+    def rate_at(self, elapsed_s: float) -> float:
+        return 0.0
+
+    def hits_at(self, elapsed_s: float) -> float:
+        return 0.0
+
+    def pace(self, elapsed_s: float, hits: int) -> tuple[float, bool]:
+        return 0.0, True
+
+    def planned_hits(self) -> int | None:
+        return 0
 
 
 def first_due_at(pacer: Pacer, elapsed_s: float, lo: int = 0) -> int:

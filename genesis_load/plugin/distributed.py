@@ -16,7 +16,9 @@ Owns the wire between the processes of one distributed run (Locust's master and 
   without its final, is lost: the master logs it, keeps what it received, gives its share of
   every open-model schedule to the others from a moment just ahead (a new share message with
   ``from_s``), and has them count the lost worker's hits since its last data as dropped. The
-  run ends ``worker_lost``: partial, never READY. A worker joining mid-run gets a share too.
+  run ends ``worker_lost``: partial, never READY. A worker joining mid-run (Locust gives it
+  users only with ``--enable-rebalancing``) takes no part of the open-model schedules: its
+  scenario clock would start late, so the workers that started together keep them.
 
 Clock: every bound is epoch seconds of the process that measured it. Master and workers on one
 host share a clock; on several hosts run NTP (skew shifts a worker's data by the skew).
@@ -31,6 +33,7 @@ from typing import Any
 
 import gevent
 from locust.env import Environment
+from locust.exception import RPCError, RPCSendError
 from locust.runners import WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
 from ..executors.runs import SHARE_MESSAGE, attach_runs
@@ -101,6 +104,8 @@ class WireLink:
         #: Workers whose final data never came within the wait.
         self.missing_finals: list[str] = []
         self.shares: dict[str, tuple[int, int]] = {}
+        #: Workers that joined mid-run (no part of the open-model schedules).
+        self.joined: set[str] = set()
         self.max_workers = 0
         self._last_data_s: dict[str, float] = {}
         self._watcher: gevent.Greenlet | None = None
@@ -152,7 +157,6 @@ class WireLink:
         start_s = runs.master_start_s if runs.master_start_s is not None else now_s
         if not start_s <= now_s + interval_s:  # a clock far off: keep our own
             start_s = now_s
-        self.collector.start_s = self.collector._interval_start_s = now_s
         self._stop_ticker()
         self._ticker = IntervalTicker(self._worker_tick, interval_s)
         self._done_sent = False
@@ -223,6 +227,7 @@ class WireLink:
         self._last_data_s = {}
         self.max_workers = len(self.expected)
         self.shares = {}
+        self.joined = set()
         self._stop_watcher()
         self._watcher = gevent.spawn(self._watch)
 
@@ -259,17 +264,37 @@ class WireLink:
         runner = self.environment.runner if self.environment is not None else None
         if not isinstance(runner, MasterRunner) or self._watcher is None:
             return
-        if runner.state in ("spawning", "running") and client_id not in self.expected:
+        if runner.state not in ("spawning", "running") or client_id in self.expected:
+            return
+        if not runner.rebalancing_enabled():
+            # Locust gives a worker that joins mid-run no users unless rebalancing is on, and a
+            # share without VUs would never be sent: the others keep the whole schedule
             log.warning(
-                "genesis-load: worker %s joined the run; re-splitting the schedule", client_id
+                "genesis-load: worker %s joined mid-run; it gets no users nor share "
+                "(Locust's --enable-rebalancing is off)",
+                client_id,
             )
-            self.expected.add(client_id)
-            self.max_workers = max(self.max_workers, len(self._alive()))
-            gevent.spawn_later(0.5, self._reshare, None)  # after Locust has acknowledged it
+            return
+        # its scenario clock would start now, not with the others': it gets users from Locust
+        # but no part of the open-model schedules (closed-model VUs do run), and is waited for
+        log.warning(
+            "genesis-load: worker %s joined mid-run; it takes no part of open-model schedules",
+            client_id,
+        )
+        self.expected.add(client_id)
+        self.joined.add(client_id)
+        self.max_workers = max(self.max_workers, len(self.expected))
+        data = {"index": 0, "count": 1, "none": True, "start_s": self.collector.start_s,
+                "interval_s": self.interval_s}  # fmt: skip
+        _send(runner, SHARE_MESSAGE, data, client_id)
 
     def _alive(self) -> list[str]:
         gone = {w.worker for w in self.lost}
         return sorted(w for w in self.expected if w not in gone)
+
+    def _sharing(self) -> list[str]:
+        """The live workers that split the open-model schedules (not those that joined late)."""
+        return [w for w in self._alive() if w not in self.joined]
 
     def _watch(self) -> None:
         while True:
@@ -312,7 +337,13 @@ class WireLink:
             share[1],
             lost.last_data_s,
         )
-        if self._alive():
+        assert self.environment is not None
+        runner = self.environment.runner
+        if reason == "missing" and isinstance(runner, MasterRunner):
+            # only slow, perhaps (a blocked loop): if it comes back, it must not run the share
+            # the others now run; it stops and sends its final data, which is merged exactly
+            _send(runner, STOP_MESSAGE, None, worker)
+        if self._sharing():
             self._reshare(lost)
         self._update_done()
 
@@ -325,7 +356,7 @@ class WireLink:
         runner = self.environment.runner
         if not isinstance(runner, MasterRunner):
             return
-        alive = self._alive()
+        alive = self._sharing()
         if not initial:
             alive = [w for w in alive if w in runner.clients and w not in self.finals]
         if not alive:
@@ -347,7 +378,7 @@ class WireLink:
                     "since_s": self.collector.start_s + lost.last_data_s,
                 }
             self.shares[worker] = (index, len(alive))
-            runner.send_message(SHARE_MESSAGE, data, client_id=worker)
+            _send(runner, SHARE_MESSAGE, data, worker)
 
     def wait_for_workers(self, stop_timeout_s: float) -> None:
         """Test stop on the master: every worker's final data, or a note of whose is missing.
@@ -362,7 +393,7 @@ class WireLink:
         self._stop_watcher()
         for worker in self._alive():
             if worker not in self.finals and worker in runner.clients:
-                runner.send_message(STOP_MESSAGE, None, client_id=worker)
+                _send(runner, STOP_MESSAGE, None, worker)
         deadline = time.time() + stop_timeout_s + FINAL_WAIT_S
         while time.time() < deadline:
             self.check_workers()
@@ -392,3 +423,11 @@ class WireLink:
         if self._watcher is not None:
             self._watcher.kill(block=False)
             self._watcher = None
+
+
+def _send(runner: MasterRunner, msg_type: str, data: Any, worker: str) -> None:
+    """A message to one worker; a worker gone already is not an error here (it is lost)."""
+    try:
+        runner.send_message(msg_type, data, client_id=worker)
+    except (RPCError, RPCSendError) as e:
+        log.info("genesis-load: could not send %s to worker %s: %s", msg_type, worker, e)
