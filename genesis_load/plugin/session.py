@@ -211,6 +211,7 @@ class Session:
             # every worker's last data before the results (bounded; a missing one is named)
             self.wire.wait_for_workers(float(environment.stop_timeout or 0.0))
         self.finalize()
+        gc.unfreeze()  # the users' objects go back to the collector (see on_spawning_complete)
 
     def interrupt(self, by: str) -> None:
         """A signal ends the run early: the results say so, and so does the exit code."""
