@@ -18,11 +18,13 @@ engine logs it, records it in the run's warnings and exit code, and goes on with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..metrics.series import IntervalPoint
 from ..metrics.store import Store
 from ..results.schema import Results
+from ..thresholds.spec import Threshold
 
 __all__ = ["IntervalSample", "Output"]
 
@@ -43,6 +45,10 @@ class Output:
 
     #: Whether the output also gets the results of an interrupted run (a partial file).
     writes_partial: bool = True
+
+    def use_thresholds(self, thresholds: Sequence[Threshold]) -> None:
+        """The run's declared thresholds, once, before ``start`` (for outputs that show their
+        live state, like the Prometheus endpoint); judged verdicts come with ``stop``."""
 
     def start(self, start_s: float) -> None:
         """The run starts now (epoch seconds)."""

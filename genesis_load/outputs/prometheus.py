@@ -37,13 +37,14 @@ import contextlib
 import logging
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import ConfigError, ResultsError
 from ..metrics.store import Store
 from ..pacing import parse_duration_s
 from ..results.schema import Results
+from ..thresholds.spec import Threshold
 from .base import IntervalSample, Output
 
 __all__ = ["PrometheusOutput", "parse_address"]
@@ -116,10 +117,14 @@ class PrometheusOutput(Output):
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/metrics"
 
+    def use_thresholds(self, thresholds: Sequence[Threshold]) -> None:
+        # run-wide ones only: stage- and window-scoped thresholds need the engine's
+        # per-interval state and are left to the final verdicts
+        self._thresholds = [t for t in thresholds if t.stage is None and t.window_s is None]
+
     def start(self, start_s: float) -> None:
         self.store = Store()
         self._results = None
-        self._thresholds = _session_thresholds(self)
         self._start_s = self._last_end_s = start_s
         if self._server is not None:
             return
@@ -211,23 +216,6 @@ class PrometheusOutput(Output):
             ok.add_metric(labels, 1.0 if r.ok else 0.0)
             observed.add_metric(labels, float(r.observed))
         yield from (ok, observed)
-
-
-def _session_thresholds(output: Output) -> list[Any]:
-    """The run-wide thresholds of the session this output belongs to.
-
-    A stopgap: the session does not hand its thresholds to outputs, so the output looks itself
-    up among the live sessions (``genesis_load.plugin``'s registry). Stage- and window-scoped
-    thresholds need the engine's per-interval state and are left to the final verdicts."""
-    try:
-        from ..plugin import _SESSIONS
-    except ImportError:  # pragma: no cover
-        return []
-    for session in list(_SESSIONS.values()):
-        runner = session.thresholds
-        if runner is not None and any(o is output for o in session.outputs):
-            return [t for t in runner.thresholds if t.stage is None and t.window_s is None]
-    return []
 
 
 def _sleep(seconds: float) -> None:

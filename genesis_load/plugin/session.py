@@ -84,6 +84,8 @@ class Session:
     def use_thresholds(self, runner: ThresholdRunner) -> None:
         """Judge these thresholds at the end of every run and let them set the exit code."""
         self.thresholds = runner
+        for output in self.outputs:
+            output.use_thresholds(tuple(runner.thresholds))
 
     # -- wiring ------------------------------------------------------------------------------
     def attach(self) -> Session:
