@@ -14,10 +14,9 @@ in a locustfile. All state lives in one session per Locust ``Environment``
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import Any
 
+from ._lazy import lazy_attributes
 from .checks import check, group
 from .errors import (
     EXIT_ABORTED,
@@ -111,11 +110,7 @@ _ON_LOCUST = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _ON_LOCUST.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_attributes(__name__, _ON_LOCUST)
 
 
 if "locust" in sys.modules:  # imported from a locustfile: Locust's CLI will find the plugin

@@ -12,9 +12,7 @@ imports them anyway); the users, ``ChatTurns`` and ``run_conversation`` load on 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import lazy_attributes
 from .api_key import ApiKey
 from .apis import ChatAPI, GenesisAgentAPI, OpenAIChatAPI
 from .genesis_prompts import GENESIS_PROMPTS
@@ -54,8 +52,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -7,9 +7,7 @@ CLI can read presets without gevent's monkey-patching.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import lazy_attributes
 from .config import EXECUTOR_NAMES, scenarios_from_config
 from .presets import PRESETS, preset, preset_from_env
 from .scenario import Scenario, scenario_from_config
@@ -53,8 +51,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)

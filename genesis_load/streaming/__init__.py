@@ -14,8 +14,7 @@ Modules: ``sse_session`` (with ``sse_connection``, ``sse_read``, ``arrival_feed`
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_attributes
 
 #: Public name -> its module. Loaded on first use, so that importing a leaf module (the metric
 #: declarations in ``_metrics``, the pure types) does not import Locust and gevent.
@@ -46,11 +45,7 @@ _NAMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_attributes(__name__, _NAMES)
 
 
 __all__ = [
