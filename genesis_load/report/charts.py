@@ -397,67 +397,39 @@ def _endpoints(run: Run, path: Path) -> Chart | None:
     )
 
 
-#: Streaming latencies drawn over time: (series key, label, colour).
-_STREAM_LINES = (
-    ("sse_time_to_first_event", "SSE time to first event p95", "#0969da"),
-    ("sse_event_gap", "SSE event gap p95", "#8250df"),
-    ("ws_rtt", "WebSocket RTT p95", "#1a7f37"),
+#: A latency line over time: (series key, stat, label, colour).
+_Line = tuple[str, str, str, str]
+
+#: Streaming latencies drawn over time.
+_STREAM_LINES: tuple[_Line, ...] = (
+    ("sse_time_to_first_event", "p(95)", "SSE time to first event p95", "#0969da"),
+    ("sse_event_gap", "p(95)", "SSE event gap p95", "#8250df"),
+    ("ws_rtt", "p(95)", "WebSocket RTT p95", "#1a7f37"),
 )
 
-
-def _streaming(run: Run, path: Path) -> Chart | None:
-    points = _drawn_points(run)
-    lines = [
-        (label, color, _steps(points, _stat(key, "p(95)"))) for key, label, color in _STREAM_LINES
-    ]
-    lines = [(label, color, xy) for label, color, xy in lines if xy[0]]
-    if not lines:
-        return None
-    title = f"{run.scenario}: streaming latency over time"
-    with _figure(figsize=(10, 3.2)) as fig:
-        ax = fig.subplots()
-        for label, color, (xs, ys) in lines:
-            ax.step(xs, ys, where="post", color=color, linewidth=1.5, label=label)
-        ax.set_ylabel("ms (p95 per interval)")
-        ax.set_xlabel("time since start of run (s)")
-        _headroom(ax)
-        ax.legend(loc="upper left", ncols=3)
-        ax.set_title(title, pad=16 if run.stages else 6)
-        _stage_lines((ax,), run, ax)
-        fig.tight_layout()
-        _save(fig, path)
-    return Chart(
-        run.scenario,
-        "streaming",
-        title,
-        f"{run.scenario}: p95 of SSE time to first event, SSE event gaps and WebSocket round "
-        "trips per interval",
-        path,
-    )
-
-
-#: AI latencies drawn over time: (series key, stat, label, colour).
-_AI_LINES = (
+#: AI latencies drawn over time.
+_AI_LINES: tuple[_Line, ...] = (
     ("ai_ttft", "p(95)", "TTFT p95", "#0969da"),
     ("ai_response_time", "med", "response time p50", "#1a7f37"),
     ("ai_response_time", "p(95)", "response time p95", "#cf222e"),
 )
 
 
-def _ai(run: Run, path: Path) -> Chart | None:
+def _latency_lines(
+    run: Run, path: Path, lines: Sequence[_Line], kind: str, what: str, ylabel: str, alt: str
+) -> Chart | None:
+    """A step chart of some latency stats per interval; None when none of them has data."""
     points = _drawn_points(run)
-    lines = [
-        (label, color, _steps(points, _stat(key, stat))) for key, stat, label, color in _AI_LINES
-    ]
-    lines = [(label, color, xy) for label, color, xy in lines if xy[0]]
-    if not lines:
+    drawn = [(label, color, _steps(points, _stat(key, stat))) for key, stat, label, color in lines]
+    drawn = [(label, color, xy) for label, color, xy in drawn if xy[0]]
+    if not drawn:
         return None
-    title = f"{run.scenario}: AI time to first token and response time over time"
+    title = f"{run.scenario}: {what} over time"
     with _figure(figsize=(10, 3.2)) as fig:
         ax = fig.subplots()
-        for label, color, (xs, ys) in lines:
+        for label, color, (xs, ys) in drawn:
             ax.step(xs, ys, where="post", color=color, linewidth=1.5, label=label)
-        ax.set_ylabel("ms (per interval)")
+        ax.set_ylabel(ylabel)
         ax.set_xlabel("time since start of run (s)")
         _headroom(ax)
         ax.legend(loc="upper left", ncols=3)
@@ -465,14 +437,23 @@ def _ai(run: Run, path: Path) -> Chart | None:
         _stage_lines((ax,), run, ax)
         fig.tight_layout()
         _save(fig, path)
-    return Chart(
-        run.scenario,
-        "ai",
-        title,
-        f"{run.scenario}: p95 of the AI time to first token, p50 and p95 of the AI response "
-        "time (request sent to last content) per interval",
-        path,
-    )
+    return Chart(run.scenario, kind, title, f"{run.scenario}: {alt}", path)
+
+
+def _streaming(run: Run, path: Path) -> Chart | None:
+    return _latency_lines(
+        run, path, _STREAM_LINES, "streaming", "streaming latency", "ms (p95 per interval)",
+        "p95 of SSE time to first event, SSE event gaps and WebSocket round trips per interval",
+    )  # fmt: skip
+
+
+def _ai(run: Run, path: Path) -> Chart | None:
+    return _latency_lines(
+        run, path, _AI_LINES, "ai", "AI time to first token and response time",
+        "ms (per interval)",
+        "p95 of the AI time to first token, p50 and p95 of the AI response time (request sent "
+        "to last content) per interval",
+    )  # fmt: skip
 
 
 def chart_prefix(scenario: str, taken: set[str]) -> str:
