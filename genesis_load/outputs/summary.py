@@ -120,7 +120,9 @@ def _print_analysis(analysis: dict[str, Any] | None, console: Console) -> None:
 
 def render_summary(results: Results, console: Console) -> None:
     meta = results.meta
-    trend_stats = meta.trend_stats or ["avg", "min", "med", "max", "p(95)"]
+    # ``count`` has its own column: asked for among the trend stats, it is not a time
+    trend_stats = [s for s in meta.trend_stats or ["avg", "min", "med", "max", "p(95)"]
+                   if s != "count"]  # fmt: skip
     console.print(
         f"[bold]genesis-load[/bold] {meta.host}  "
         f"duration {meta.duration_s:.1f}s  "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..errors import ResultsError
 from .html import render_html
 from .junit import render_junit
-from .load import Run, load_results_dir
+from .load import Run, load_runs
 from .markdown import render_markdown
 from .sections import build_document
 from .verdict import Verdict, judge
@@ -67,15 +67,18 @@ class ReportFiles:
 def write_report(
     results_dir: str | Path, out_dir: str | Path | None = None, title: str = DEFAULT_TITLE
 ) -> ReportFiles:
-    """Read every results file of ``results_dir`` and write the report files into ``out_dir``
-    (default: ``results_dir``). Raises :class:`ResultsError` on bad input, before writing."""
-    runs = load_results_dir(results_dir)
-    out = Path(out_dir) if out_dir is not None else Path(results_dir)
+    """Read every results file of ``results_dir`` (or the one results file it names) and write
+    the report files into ``out_dir`` (default: that folder, or the file's folder). Raises
+    :class:`ResultsError` on bad input, before writing."""
+    source = Path(results_dir)
+    runs = load_runs(source)
+    folder = source.parent if source.is_file() else source
+    out = Path(out_dir) if out_dir is not None else folder
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ResultsError(f"cannot create the report folder {str(out)!r}: {e}") from e
-    verdict = judge(runs, read_plan(results_dir))
+    verdict = judge(runs, read_plan(folder) if source.is_dir() else ())
     # matplotlib takes ~0.4 s to import: only when a report is written, so that every other
     # genesis-load command (which all import this package through the CLI) starts fast
     from .charts import chart_prefix, render_charts

@@ -1,4 +1,4 @@
-"""``genesis-load report RESULTS_DIR [--out DIR] [--title TEXT]``: write the readiness report.
+"""``genesis-load report RESULTS [--out DIR] [--title TEXT]``: write the readiness report.
 
 Exit codes: 0 READY, 99 NOT READY (k6's threshold code), 2 bad input (not a directory, no
 results files, a foreign or other-version file: every bad file is named).
@@ -21,15 +21,15 @@ EXIT_BAD_INPUT = 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "results_dir",
-        metavar="RESULTS_DIR",
-        help="folder of results files (--summary-json), one per scenario",
+        metavar="RESULTS",
+        help="a folder of results files (--summary-json), one per scenario, or one results file",
     )
     parser.add_argument(
         "--out",
         metavar="DIR",
         default=None,
         help="where to write report.md, report.html, junit.xml and the charts "
-        "(default: RESULTS_DIR)",
+        "(default: the results folder)",
     )
     parser.add_argument(
         "--title",

@@ -37,7 +37,7 @@ from types import FrameType
 from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_THRESHOLDS_FAILED, ConfigError
 from ..executors.presets import preset
@@ -74,6 +74,37 @@ class ScenarioOutcome:
     exit_code: int
     results: Path
     wall_s: float
+
+
+class PlainProgress:
+    """Progress as plain lines (``add_task``/``update`` like rich's Progress), for a log that is
+    not a terminal: a line when a scenario starts, every ``every_s`` seconds, and at its end."""
+
+    def __init__(self, console: Console, every_s: float = 10.0) -> None:
+        self.console = console
+        self.every_s = every_s
+        self._tasks: dict[TaskID, tuple[str, float, float]] = {}
+
+    def __enter__(self) -> PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float, live: str = "") -> TaskID:
+        task = TaskID(len(self._tasks))
+        self._tasks[task] = (description, float(total), time.monotonic())
+        self.console.print(f"{description}: started, {total:.0f} s planned", highlight=False)
+        return task
+
+    def update(self, task: TaskID, completed: float, live: str = "") -> None:
+        description, total, last = self._tasks[task]
+        now = time.monotonic()
+        if live.startswith("exit") or now - last >= self.every_s:
+            self._tasks[task] = (description, total, now)
+            self.console.print(
+                f"{description}: {completed:.0f}/{total:.0f} s  {live}", highlight=False
+            )
 
 
 def planned_seconds(name: str, profile: Profile) -> float:
@@ -116,7 +147,7 @@ def _run_one(
     profile: Profile,
     host: str,
     out: Path,
-    progress: Progress,
+    progress: Progress | PlainProgress,
     monitor: Sequence[str],
     stop: _Stop,
     workers: int = 0,
@@ -234,10 +265,12 @@ def _run_all(
         monitor = ["--monitor-url", urlunsplit(metrics_url._replace(fragment=""))]
     outcomes: list[ScenarioOutcome] = []
     try:
-        with Progress(TextColumn("{task.description:<16}"), BarColumn(),
-                      TextColumn("{task.completed:>5.0f}/{task.total:.0f}s"),
-                      TimeElapsedColumn(), TextColumn("{task.fields[live]}"),
-                      console=console) as progress:  # fmt: skip
+        bar = Progress(TextColumn("{task.description:<16}"), BarColumn(),
+                       TextColumn("{task.completed:>5.0f}/{task.total:.0f}s"),
+                       TimeElapsedColumn(), TextColumn("{task.fields[live]}"),
+                       console=console)  # fmt: skip
+        # a CI log is not a terminal: rich would draw nothing until the end, so plain lines
+        with bar if console.is_terminal else PlainProgress(console) as progress:
             for i, name in enumerate(scenarios, 1):
                 if stop.signal is not None:
                     break
