@@ -6,7 +6,7 @@ Owns the wording of a scenario's section; numbers come from ``figures``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import figures as fig
 from .ai_section import AI_CHART
@@ -138,9 +138,42 @@ def _endpoint_table(run: Run) -> Table:
     )
 
 
-def _analysis_table(analysis: Mapping[str, object]) -> Table:
-    rows = tuple((Code(k), format_generic(k, v)) for k, v in flatten(analysis))
-    return Table(("analysis", "value"), rows, "lr", "Analysis recorded with the run")
+def _analysis_table(analysis: Mapping[str, Any]) -> Table:
+    """The run's analysis in words (``genesis_load.analysis`` layout), else each key as it is."""
+    definitions = analysis.get("definitions")
+    if not isinstance(definitions, Mapping) or "max_offered_rps" not in analysis:
+        generic = tuple((Code(k), format_generic(k, v)) for k, v in flatten(analysis))
+        return Table(("analysis", "value"), generic, "lr", "Analysis recorded with the run")
+    unit = str(definitions.get("offered", "requests/s"))
+    bp = analysis.get("breaking_point")
+    broken = (
+        f"{bp['offered_rps']:,.0f} {unit} offered at {bp['at_s']:,.0f} s ({bp['reason']})"
+        if isinstance(bp, Mapping)
+        else f"not reached up to {analysis['max_offered_rps']:,.0f} {unit} offered"
+    )
+    shed_entry = analysis.get("shed")
+    shed: Mapping[str, Any] = shed_entry if isinstance(shed_entry, Mapping) else {}
+    rec = analysis.get("recovery")
+    if not isinstance(rec, Mapping):
+        recovered = "no spike stage"
+    elif rec.get("recovery_time_s") is None:
+        recovered = str(rec.get("reason") or "not recovered by the end of the run")
+    else:
+        recovered = f"{rec['recovery_time_s']:,.0f} s after the spike"
+    rows = (
+        ("most offered", f"{analysis['max_offered_rps']:,.0f} {unit}"),
+        ("most achieved", f"{analysis.get('peak_achieved_rps', 0.0):,.0f} requests/s"),
+        ("breaking point", broken),
+        ("shed (503/429)", f"{shed.get('count', 0):,} ({shed.get('share', 0.0):.2%})"),
+        ("recovery", recovered),
+        (
+            "judged by",
+            f"p95 > {definitions.get('p95_target_ms', 0):g} ms or errors > "
+            f"{definitions.get('error_rate_limit', 0):.0%} "
+            f"for {definitions.get('sustain_s', 0):g} s",
+        ),
+    )
+    return Table(("analysis", "value"), rows, "lr", "Analysis of the run")
 
 
 def _thresholds_line(run: Run) -> Line:

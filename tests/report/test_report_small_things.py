@@ -39,3 +39,22 @@ def test_count_among_the_trend_stats_is_not_shown_as_a_time(tmp_path: Path) -> N
     row = next(line for line in out.getvalue().splitlines() if "http_req_duration" in line)
     assert "60ms" not in row.replace(" ", "") and "60.00ms" not in row, row
     assert row.split()[-1] == "60" or " 60 " in row, row
+
+
+def test_the_analysis_reads_as_words_not_a_key_dump() -> None:
+    from genesis_load.report.scenario_section import _analysis_table
+
+    analysis = {
+        "definitions": {"p95_target_ms": 500, "error_rate_limit": 0.01, "sustain_s": 5,
+                        "offered": "iterations/s"},
+        "max_offered_rps": 1000.0, "peak_achieved_rps": 640.0,
+        "breaking_point": {"at_s": 42.0, "offered_rps": 650.0, "achieved_rps": 600.0,
+                           "reason": "p95 812 ms > 500 ms"},
+        "shed": {"count": 120, "share": 0.02, "by_stage": {}},
+        "recovery": {"recovery_time_s": 3.0},
+    }  # fmt: skip
+    rows = dict(_analysis_table(analysis).rows)
+    assert rows["breaking point"] == "650 iterations/s offered at 42 s (p95 812 ms > 500 ms)"
+    assert rows["shed (503/429)"] == "120 (2.00%)"
+    assert rows["recovery"] == "3 s after the spike"
+    assert rows["judged by"] == "p95 > 500 ms or errors > 1% for 5 s"
