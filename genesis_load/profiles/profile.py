@@ -69,11 +69,22 @@ _TOP = {
     "thresholds",
     "monitor",
     "analysis",
+    "compare",
 }
 _TABLES: dict[str, set[str]] = {
     "target": {"args"},
     "monitor": {"enabled", "interval_s"},
     "analysis": {"breaking_p95_ms", "breaking_error_rate", "sustain_s"},
+    "compare": {"tolerance", "p95_tolerance", "min_delta_ms", "min_count", "alpha"},
+}
+
+#: ``[compare]`` keys (``genesis-load compare --profile``): (lowest, highest, lowest included).
+_COMPARE_BOUNDS: dict[str, tuple[float, float, bool]] = {
+    "tolerance": (0.0, 100.0, True),
+    "p95_tolerance": (0.0, 100.0, True),
+    "min_delta_ms": (0.0, 3.6e6, True),
+    "min_count": (0.0, 1e12, True),
+    "alpha": (0.0, 0.5, True),
 }
 
 
@@ -98,6 +109,8 @@ class Profile:
     monitor_interval_s: float = 1.0
     breaking_p95_ms: float = 500.0
     breaking_error_rate: float = 0.01
+    #: The regression rules of ``genesis-load compare --profile`` (``[compare]``), as given.
+    compare: Mapping[str, float] = field(default_factory=dict)
     sustain_s: float = 5.0
     #: Local Locust worker processes per scenario (0: one process, no master).
     workers: int = 0
@@ -274,6 +287,12 @@ def parse_profile(
         ana, "breaking_error_rate", f"{where}: analysis", problems, 0.01, 0, 1, low_open=False
     )
     sustain = _number(ana, "sustain_s", f"{where}: analysis", problems, 5.0, 0, 3600)
+    cmp = data.get("compare", {}) if isinstance(data.get("compare", {}), Mapping) else {}
+    compare = {
+        key: _number(cmp, key, f"{where}: compare", problems, low, low, high, low_open=not closed)
+        for key, (low, high, closed) in _COMPARE_BOUNDS.items()
+        if key in cmp
+    }
     workers = data.get("workers", 0)
     if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= 256:
         problems.append(f"{where}: workers: expected an integer from 0 to 256, got {workers!r}")
@@ -285,5 +304,5 @@ def parse_profile(
         scenarios=tuple(scenarios), rate_factor=rate, time_factor=time_f,
         target_args=tuple(args), thresholds=dict(thresholds), monitor=enabled,
         monitor_interval_s=interval, breaking_p95_ms=p95, breaking_error_rate=err,
-        sustain_s=sustain, workers=workers,
+        sustain_s=sustain, workers=workers, compare=compare,
     )  # fmt: skip

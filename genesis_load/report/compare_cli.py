@@ -9,13 +9,14 @@ one regression, 2 bad input (unreadable files, or no scenario present on both si
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from ..errors import ResultsError
+from ..errors import ConfigError, ResultsError
 from ..results.io import encode_json, write_atomic
 from .compare import Rules, compare_runs, comparison_json, render_comparison
 from .load import load_runs
@@ -59,38 +60,45 @@ def _alpha(text: str) -> float:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="baseline results file or directory")
     parser.add_argument("new", metavar="NEW", help="candidate results file or directory")
+    defaults = Rules()
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="take the regression rules from a profile's [compare] table (a packaged profile, "
+        "./profiles/NAME.toml or a path); a flag given here still wins",
+    )
     parser.add_argument(
         "--tolerance",
         type=_tolerance,
-        default=0.10,
-        help="allowed relative worsening (default 0.10 = 10%%)",
+        default=None,
+        help=f"allowed relative worsening (default {defaults.tolerance} = 10%%)",
     )
-    defaults = Rules()
     parser.add_argument(
         "--p95-tolerance",
         type=_non_negative(float, "a number"),
-        default=defaults.p95_tolerance,
-        help="allowed relative rise of p95 (default %(default)s = 50%%: run-to-run noise on "
+        default=None,
+        help="allowed relative rise of p95 (default 0.5 = 50%%: run-to-run noise on "
         "shared machines)",
     )
     parser.add_argument(
         "--min-delta-ms",
         type=_non_negative(float, "a number"),
-        default=defaults.min_delta_ms,
-        help="a p95 rise must also exceed this many ms (default %(default)s)",
+        default=None,
+        help=f"a p95 rise must also exceed this many ms (default {defaults.min_delta_ms:g})",
     )
     parser.add_argument(
         "--min-count",
         type=_non_negative(int, "a whole number"),
-        default=defaults.min_count,
-        help="rows with fewer requests on either side are not judged (default %(default)s)",
+        default=None,
+        help="rows with fewer requests on either side are not judged "
+        f"(default {defaults.min_count})",
     )
     parser.add_argument(
         "--alpha",
         type=_alpha,
-        default=defaults.alpha,
+        default=None,
         help="significance level of the tests on the histograms and error counts "
-        "(default %(default)s; 0 turns them off)",
+        f"(default {defaults.alpha:g}; 0 turns them off)",
     )
     parser.add_argument(
         "--json", metavar="PATH", default=None, help="also write the comparison as JSON here"
@@ -101,6 +109,22 @@ def _fail(message: str) -> int:
     for line in message.splitlines():
         print(f"genesis-load compare: {line}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+_RULE_FIELDS = ("tolerance", "p95_tolerance", "min_delta_ms", "min_count", "alpha")
+
+
+def _rules(args: argparse.Namespace) -> Rules:
+    """The defaults, then the profile's ``[compare]`` table, then the flags given."""
+    values: dict[str, Any] = {}
+    if args.profile:
+        from ..profiles import load_profile
+
+        values.update(load_profile(args.profile).compare)
+    values.update({k: getattr(args, k) for k in _RULE_FIELDS if getattr(args, k) is not None})
+    if "min_count" in values:
+        values["min_count"] = int(values["min_count"])
+    return dataclasses.replace(Rules(), **values)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,13 +138,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail("\n".join(problems))
     old, new = sides
     by_name = not (Path(args.old).is_file() and Path(args.new).is_file())
-    rules = Rules(
-        tolerance=args.tolerance,
-        p95_tolerance=args.p95_tolerance,
-        min_delta_ms=args.min_delta_ms,
-        min_count=args.min_count,
-        alpha=args.alpha,
-    )
+    try:
+        rules = _rules(args)
+    except ConfigError as e:
+        return _fail("\n".join(e.problems))
     comparison = compare_runs(old, new, by_name=by_name, rules=rules)
     console = Console(file=sys.stdout, width=160, soft_wrap=False, highlight=False)
     render_comparison(comparison, console, args.old, args.new)

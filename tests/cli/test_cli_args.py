@@ -58,7 +58,7 @@ USAGE = [
         ["--tolerance", "expected a share from 0 to below 1"],
         id="compare --tolerance 1.5 -> 2",
     ),
-    pytest.param(["report"], 2, ["required: RESULTS_DIR"], id="report without a folder -> 2"),
+    pytest.param(["report"], 2, ["required: RESULTS"], id="report without results -> 2"),
     pytest.param(
         ["run", "nope"], 2, ["invalid choice: 'nope'"], id="run of an unknown scenario -> 2"
     ),
@@ -94,7 +94,7 @@ def test_a_usage_error_exits_2_with_a_message(
     ("argv", "shown"),
     [
         pytest.param(["--help"], COMMANDS, id="--help lists every command"),
-        pytest.param(["report", "--help"], ("RESULTS_DIR", "--out", "--title"), id="report --help"),
+        pytest.param(["report", "--help"], ("RESULTS", "--out", "--title"), id="report --help"),
         pytest.param(
             ["compare", "--help"], ("OLD", "NEW", "--tolerance", "--json"), id="compare --help"
         ),
@@ -265,8 +265,8 @@ def test_compare_of_a_bad_file_exits_2_naming_it(
         pytest.param(
             "report",
             _write("r.json", b"{}"),
-            "is not a directory",
-            id="report of a file, not a folder",
+            "is not a genesis-load results file",
+            id="report of a file that is not results (one results file is fine)",
         ),
         pytest.param(
             "compare", lambda p: p / "missing", "does not exist", id="compare of a missing path"
