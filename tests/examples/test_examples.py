@@ -26,6 +26,7 @@ LOCUSTFILES = {
     "rest_check.py": "checks",
     "custom_metric.py": "example_body_ms{endpoint:workouts}",
     "sse_stream.py": "sse_stream_completed",
+    "ai_conversation.py": "ai_goodput",
 }
 
 
