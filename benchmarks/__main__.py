@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import _generators as gen
 from ._harness import Run, run
-from ._nginx import Nginx
+from ._nginx import Nginx, ensure_installed
 
 TOOLS = ("k6", "locust", "genesis")
 COLUMNS = {"k6": "k6", "locust": "Locust FastHttpUser", "genesis": "genesis-load"}
@@ -90,11 +90,17 @@ class Bench:
         self.plan, self.nginx, self.tmp, self.k6 = plan, nginx, tmp, k6
         self.runs: dict[str, list[Run]] = {}
 
-    def once(self, key: str, make: Callable[[], gen.Command], **kw: object) -> None:
-        warmup = float(kw.pop("warmup_s", self.plan.warmup_s))  # type: ignore[arg-type]
-        window = float(kw.pop("window_s", self.plan.window_s))  # type: ignore[arg-type]
-        rss_at = tuple(kw.pop("rss_at_s", ()))  # type: ignore[call-overload]
-        result = run(make(), self.nginx, warmup, window, rss_at_s=rss_at)
+    def once(
+        self,
+        key: str,
+        make: Callable[[], gen.Command],
+        warmup_s: float | None = None,
+        window_s: float | None = None,
+        rss_at_s: tuple[float, ...] = (),
+    ) -> None:
+        warmup = self.plan.warmup_s if warmup_s is None else warmup_s
+        window = self.plan.window_s if window_s is None else window_s
+        result = run(make(), self.nginx, warmup, window, rss_at_s=rss_at_s)
         self.runs.setdefault(key, []).append(result)
         print(
             f"  {key}: {result.served_per_s:,.0f}/s at nginx, generator CPU "
@@ -241,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     if os.cpu_count() is not None and (os.cpu_count() or 0) < 2:
         print("needs 2 cores (nginx on core 0, the generator on core 1)", file=sys.stderr)
         return 2
+    if os.geteuid() != 0 and not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
+        print(
+            "nginx is missing and installing it needs root: apt-get install nginx", file=sys.stderr
+        )
+        return 2
+    ensure_installed("nginx", "nginx")  # before Nginx() would pick its own package
     k6 = None if args.no_k6 else find_k6()
     from locust import __version__ as locust_version
 
