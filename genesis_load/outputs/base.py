@@ -43,9 +43,6 @@ class IntervalSample:
 class Output:
     """Base class with do-nothing hooks; override the ones the output needs."""
 
-    #: Whether the output also gets the results of an interrupted run (a partial file).
-    writes_partial: bool = True
-
     def use_thresholds(self, thresholds: Sequence[Threshold]) -> None:
         """The run's declared thresholds, once, before ``start`` (for outputs that show their
         live state, like the Prometheus endpoint); judged verdicts come with ``stop``."""

@@ -159,8 +159,6 @@ def print_summary(results: Results, file: TextIO | None = None) -> None:
 class SummaryOutput(Output):
     """Prints the summary once per run, at its end (to stdout, or to the file given)."""
 
-    writes_partial = True
-
     def __init__(self, path: str = "") -> None:
         self.path = path
         self._printed = False

@@ -11,14 +11,14 @@ recorded count equals what the target saw. Retrying a request the target never r
 connection that could not be used at all) is unchanged.
 
 Applied by :func:`genesis_load.plugin.attach` (idempotent, process-wide, like the client it
-patches); :func:`hidden_retries_disabled` says whether it is in force.
+patches).
 """
 
 from __future__ import annotations
 
 import logging
 
-__all__ = ["disable_hidden_retries", "hidden_retries_disabled"]
+__all__ = ["disable_hidden_retries"]
 
 log = logging.getLogger("genesis_load")
 
@@ -40,11 +40,3 @@ def disable_hidden_retries() -> None:
         )
         return
     client._may_retry_after_send_error = _never
-
-
-def hidden_retries_disabled() -> bool:
-    try:
-        from geventhttpclient import client
-    except ImportError:
-        return True
-    return getattr(client, "_may_retry_after_send_error", None) is _never

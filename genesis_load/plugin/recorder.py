@@ -78,10 +78,12 @@ class Recorder:
             if isinstance(elapsed, dt.timedelta):
                 waiting_ms = elapsed.total_seconds() * 1000.0
         group = current_group()
-        if group:
-            context = {**(context or {}), "group": group}
-        if exception is not None:
-            context = {**(context or {}), "error": error_kind(exception, status)}
+        if group or exception is not None:  # one copy of the user's context, only when needed
+            context = dict(context or {})
+            if group:
+                context["group"] = group
+            if exception is not None:
+                context["error"] = error_kind(exception, status)
         self.collector.record_request(
             request_type,
             name,

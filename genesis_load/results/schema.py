@@ -182,10 +182,6 @@ class Results(_Frozen, frozen=True, omit_defaults=True):
     analysis: dict[str, Any] | None = None
     resources: dict[str, Any] | None = None
 
-    @property
-    def judged(self) -> bool:
-        return self.verdict is not None
-
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a results file (published as docs/results.schema.json)."""
