@@ -5,7 +5,20 @@ Locust glue (``plugin``) and by custom metrics through ``metric.samples``; it ne
 Locust, gevent or a clock of its own: callers pass ``now_s``, so tests drive it on a fake clock.
 
 Per request the cost is one dict look-up, one HDR record and a few integer adds (see
-``benchmarks/recording.py``); merging into the cumulative store happens once per interval.
+``benchmarks/recording.py`` and ``benchmarks/micro_recording.py``); merging into the cumulative
+store happens once per interval.
+
+Fast paths (issue 15). A sample's tags are turned into their canonical form
+(:func:`~genesis_load.metrics.store.tag_items`: sorted, stringified) once per distinct tag set
+and interval, not per sample: the request bucket or metric sink of the current store is cached
+under a key made from the tag *contents* at C speed (the tuple of the mapping's keys, then the
+tag values picked by an ``operator.itemgetter`` built once per key layout). Contents, not object
+identity: Locust builds a new context dict per request, and a dict mutated between two samples
+is looked up by what it holds now, never served from a stale entry. The key decides the sink
+exactly when tag keys and values are ``str`` (the canonical form is then a function of the key);
+a tag set with any other key or value type takes the canonical path every time, as before.
+Assigning :attr:`Collector.current` (every interval boundary) drops the caches, so a new
+interval always resolves fresh sinks in its own store.
 
 Distributed runs (time-stamped worker data). A worker closes its own intervals
 (:meth:`Collector.close_interval`, on its ticker) and ships them with their wall-clock bounds
@@ -23,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from .metric import Metric
@@ -30,7 +44,7 @@ from .selector import Selector
 from .series import IntervalPoint, Series, point_entry
 from .sinks import GaugeSink, Sink, TrendSink
 from .stats import STORED_PER_UNIT
-from .store import RequestBucket, Store, tag_items
+from .store import RequestBucket, Store, TagItems, tag_items
 
 __all__ = ["STREAM_REQUEST_TYPES", "ClosedInterval", "Collector", "IntervalListener"]
 
@@ -44,6 +58,39 @@ _SERIES_REQUEST_METRICS = ("http_req_duration", "http_reqs", "http_req_failed")
 #: out of ``http_*`` (their ``sse_*`` / ``ws_*`` metrics carry them) and never distort REST
 #: thresholds in a mixed run.
 STREAM_REQUEST_TYPES = frozenset({"SSE", "WS"})
+
+
+def _no_tags(_: Mapping[str, Any]) -> tuple[()]:
+    return ()
+
+
+class _Layout:
+    """What one key layout of a tag mapping (its keys, in order) needs on the hot path."""
+
+    __slots__ = ("interval", "lag", "pick", "single")
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        tag_keys = tuple(k for k in keys if not k.startswith("_"))
+        #: The tag values of a mapping with this layout (one key: the bare value).
+        self.pick: Callable[[Mapping[str, Any]], Any] = (
+            itemgetter(*tag_keys) if tag_keys else _no_tags
+        )
+        self.single = len(tag_keys) == 1
+        self.lag = "_lag_ms" in keys
+        self.interval = "_expected_interval_ms" in keys
+
+    def all_str(self, picked: Any) -> bool:
+        """Whether picked values are all ``str`` (only then may they key a cache entry)."""
+        if self.single:
+            return type(picked) is str
+        return all(type(v) is str for v in picked)
+
+
+def _layout_of(keys: tuple[Any, ...]) -> _Layout | None:
+    """The layout of these keys, or None when a key is not a ``str`` (no fast path)."""
+    if all(type(k) is str for k in keys):
+        return _Layout(keys)
+    return None
 
 
 @dataclass
@@ -63,10 +110,13 @@ class Collector:
         self.start_s = start_s
         self.end_s = start_s
         self._interval_start_s = start_s
-        self.current = Store()
+        self._fast: dict[tuple[Any, ...], RequestBucket] = {}
+        self._fast_sinks: dict[tuple[Any, ...], Sink] = {}
+        #: Key layouts of tag mappings seen (a pure function of the keys: never dropped).
+        self._layouts: dict[tuple[Any, ...], _Layout | None] = {}
+        self._current = Store()
         self.cumulative = Store()
         self.series = Series(max_points)
-        self._fast: dict[tuple[Any, ...], RequestBucket] = {}
         self.interval_listeners: list[IntervalListener] = []
         #: Closed intervals not shipped yet (a worker): (start_s, end_s, store), epoch s.
         self.outbox: list[tuple[float, float, Store]] = []
@@ -78,6 +128,22 @@ class Collector:
         #: Shipped intervals that arrived after their cell was closed (merged in exactly).
         self.late_intervals = 0
         self._last_store = Store()
+
+    @property
+    def current(self) -> Store:
+        """The open interval's store."""
+        return self._current
+
+    @current.setter
+    def current(self, store: Store) -> None:
+        # every cached bucket and sink belongs to the old store: forget them
+        self._current = store
+        self._fast = {}
+        self._fast_sinks = {}
+
+    def _layout(self, keys: tuple[Any, ...]) -> _Layout | None:
+        layout = self._layouts[keys] = _layout_of(keys)
+        return layout
 
     # -- recording (hot path) --------------------------------------------------------------
     def record_request(
@@ -106,17 +172,32 @@ class Collector:
             return
         key: tuple[Any, ...]
         lag_ms = interval_ms = None
+        layout = None
         if context:
-            key = (method, name, status, tag_items(context))
-            lag_ms = context.get("_lag_ms")
-            interval_ms = context.get("_expected_interval_ms")
+            keys = tuple(context)
+            try:
+                layout = self._layouts[keys]
+            except KeyError:
+                layout = self._layout(keys)
+            if layout is None:  # a key that is not a str: the canonical key every time
+                key = (method, name, status, tag_items(context))
+                lag_ms = context.get("_lag_ms")
+                interval_ms = context.get("_expected_interval_ms")
+            else:
+                key = (method, name, status, keys, layout.pick(context))
+                if layout.lag:
+                    lag_ms = context["_lag_ms"]
+                if layout.interval:
+                    interval_ms = context["_expected_interval_ms"]
         else:
             key = (method, name, status)
-        bucket = self._fast.get(key)
+        try:
+            bucket = self._fast.get(key)
+        except TypeError:  # an unhashable tag value: the canonical key
+            key, layout = (method, name, status, tag_items(context)), None
+            bucket = self._fast.get(key)
         if bucket is None:
-            tags = dict(context) if context else {}
-            tags.update(method=method, name=name, status=str(status))
-            bucket = self._fast[key] = self.current.request_bucket(tag_items(tags))
+            bucket = self._request_bucket_slow(method, name, status, context, key, layout)
         bucket.duration.add(round(duration_ms * STORED_PER_UNIT))
         if lag_ms is not None:
             if bucket.corrected is None:
@@ -147,13 +228,72 @@ class Collector:
         now_s: float = 0.0,
     ) -> None:
         """One sample of any non-request metric (time trends in ms)."""
-        sink = self.current.sink(metric, tag_items(tags))
-        if isinstance(sink, GaugeSink):
-            sink.add(float(value), now_s)
-        elif isinstance(sink, TrendSink):
+        key: tuple[Any, ...]
+        if tags:
+            keys = tuple(tags)
+            try:
+                layout = self._layouts[keys]
+            except KeyError:
+                layout = self._layout(keys)
+            if layout is None:
+                key = (metric.name, tag_items(tags))
+            else:
+                key = (metric.name, keys, layout.pick(tags))
+        else:
+            key = (metric.name,)
+            layout = None
+        try:
+            sink = self._fast_sinks.get(key)
+        except TypeError:  # an unhashable tag value: the canonical key
+            key = (metric.name, tag_items(tags))
+            sink = self._fast_sinks.get(key)
+            layout = None
+        if sink is None:
+            sink = self._sink_slow(metric, tags, key, layout)
+        if isinstance(sink, TrendSink):
             sink.add(round(value * STORED_PER_UNIT))
+        elif isinstance(sink, GaugeSink):
+            sink.add(float(value), now_s)
         else:
             sink.add(value)
+
+    def _request_bucket_slow(
+        self,
+        method: str,
+        name: str,
+        status: int | str,
+        context: Mapping[str, Any] | None,
+        key: tuple[Any, ...],
+        layout: _Layout | None,
+    ) -> RequestBucket:
+        """Resolve a request's bucket in the current store; cache it under ``key`` if exact."""
+        if layout is not None and not layout.all_str(key[-1]):
+            # a tag value that is not a str: keyed by its canonical form (the path before
+            # the fast one), since equal values of other types may print differently
+            key = (method, name, status, tag_items(context))
+            bucket = self._fast.get(key)
+            if bucket is not None:
+                return bucket
+        tags = dict(context) if context else {}
+        tags.update(method=method, name=name, status=str(status))
+        bucket = self._fast[key] = self._current.request_bucket(tag_items(tags))
+        return bucket
+
+    def _sink_slow(
+        self,
+        metric: Metric,
+        tags: Mapping[str, Any] | None,
+        key: tuple[Any, ...],
+        layout: _Layout | None,
+    ) -> Sink:
+        """Resolve a sample's sink in the current store; cache it under ``key`` if exact."""
+        canonical: TagItems = tag_items(tags)
+        sink = self._current.sink(metric, canonical)
+        if layout is None or layout.all_str(key[-1]):
+            self._fast_sinks[key] = sink
+        # else a tag value that is not a str: never cached (1 and True are equal keys but
+        # print differently), the store's own look-up every time, as before the fast path
+        return sink
 
     def merge_wire(self, wire: dict[str, Any]) -> None:
         """Add a store shipped by another process (a worker) into the current interval."""
@@ -164,16 +304,14 @@ class Collector:
         """The current interval as wire data, then start a fresh one (a worker's report)."""
         wire = self.current.to_wire()
         self.cumulative.merge(self.current)
-        self.current = Store()
-        self._fast = {}
+        self.current = Store()  # drops the fast-path caches
         return wire
 
     # -- worker: time-stamped intervals ------------------------------------------------------
     def close_interval(self, now_s: float) -> None:
         """Close the current interval at ``now_s`` into the outbox (a worker's tick)."""
         interval, start_s = self.current, self._interval_start_s
-        self.current = Store()
-        self._fast = {}
+        self.current = Store()  # drops the fast-path caches
         self._interval_start_s = now_s
         self.end_s = max(self.end_s, now_s)
         self.cumulative.merge(interval)
@@ -231,8 +369,7 @@ class Collector:
             return [ClosedInterval(self.roll(now_s, pause), self._last_store, start_s, now_s)]
         iv = self.grid_interval_s
         local, start_s = self.current, self._interval_start_s
-        self.current = Store()
-        self._fast = {}
+        self.current = Store()  # drops the fast-path caches
         self._interval_start_s = now_s
         self.end_s = max(self.end_s, now_s)
         if local.requests or local.sinks:
@@ -267,8 +404,7 @@ class Collector:
         of stalling schedules for the whole roll.
         """
         interval, start_s = self.current, self._interval_start_s
-        self.current = Store()
-        self._fast = {}
+        self.current = Store()  # drops the fast-path caches
         self._interval_start_s = now_s
         self.end_s = max(self.end_s, now_s)
         self.cumulative.merge(interval)
