@@ -44,7 +44,7 @@ from .selector import Selector
 from .series import IntervalPoint, Series, point_entry
 from .sinks import GaugeSink, Sink, TrendSink
 from .stats import STORED_PER_UNIT
-from .store import RequestBucket, Store, TagItems, tag_items
+from .store import MergedView, RequestBucket, Store, TagItems, tag_items
 
 __all__ = ["STREAM_REQUEST_TYPES", "ClosedInterval", "Collector", "IntervalListener"]
 
@@ -454,6 +454,14 @@ class Collector:
         for cell in self._cells.values():
             snapshot.merge(cell)
         return snapshot
+
+    def live_view(self) -> MergedView:
+        """What :meth:`live` holds, without the copy: each query merges only what it matches.
+
+        The threshold watcher's input: an abort check reads a few selectors, so it no longer
+        pays for a merged copy of every series (a histogram each) every evaluation.
+        """
+        return MergedView([self.cumulative, self._current, *self._cells.values()])
 
     def query(self, selector: Selector) -> Sink | None:
         """A selector over the closed intervals (call ``roll`` first for everything)."""

@@ -12,14 +12,22 @@ one by one. Every other metric is one sink per (metric, tag set).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 from .metric import BUILTIN_METRICS, Metric
 from .selector import Selector
 from .sinks import CounterSink, GaugeSink, RateSink, Sink, TrendSink, sink_from_wire
 
-__all__ = ["REQUEST_METRICS", "RequestBucket", "Store", "TagItems", "tag_items"]
+__all__ = [
+    "REQUEST_METRICS",
+    "MergedView",
+    "Queryable",
+    "RequestBucket",
+    "Store",
+    "TagItems",
+    "tag_items",
+]
 
 TagItems = tuple[tuple[str, str], ...]
 
@@ -268,3 +276,102 @@ class Store:
             tag_sets = [tags for (n, tags) in self.sinks if n == metric_name]
         values = {v for tags in tag_sets for k, v in tags if k == tag}
         return sorted(values)
+
+
+class Queryable(Protocol):
+    """What judging a threshold reads: a :class:`Store` or a :class:`MergedView`."""
+
+    def query(self, selector: Selector) -> Sink | None: ...
+
+    def metric(self, name: str) -> Metric | None: ...
+
+
+class MergedView:
+    """Several stores read as if merged into one, without merging them (read-only, lazy).
+
+    ``MergedView([a, b, c]).query(s)`` gives the same aggregate as merging ``a``, ``b`` and
+    ``c`` into a new store, in that order, and querying it: the same counts, sums, min, max and
+    histogram counts (merging is exact and, for trends, counters and rates, order-free), and for
+    gauges the same last value, ties broken by the same order (tag sets in order of first
+    appearance, then the stores in order). Only what the selector matches is read and merged,
+    so a check of a few selectors costs a few merges, not a copy of every series. The sinks
+    returned may be a store's own: treat them as read-only.
+    """
+
+    def __init__(self, stores: Sequence[Store]) -> None:
+        self.stores = list(stores)
+
+    def metric(self, name: str) -> Metric | None:
+        for store in self.stores:
+            metric = store.metrics.get(name)
+            if metric is not None:
+                return metric
+        return BUILTIN_METRICS.get(name)
+
+    def query(self, selector: Selector) -> Sink | None:
+        name = selector.metric
+        if name in REQUEST_METRICS:
+            return self._query_requests(selector)
+        metric = None
+        for store in self.stores:
+            metric = store.metrics.get(name)
+            if metric is not None:
+                break
+        if metric is None:
+            return None
+        # matching sinks grouped by tag set, tag sets in order of first appearance
+        groups: dict[TagItems, list[Sink]] = {}
+        for store in self.stores:
+            for (sink_name, tags), sink in store.sinks.items():
+                if sink_name != name:
+                    continue
+                group = groups.get(tags)
+                if group is None:
+                    if not selector.matches(dict(tags)):
+                        continue
+                    group = groups[tags] = []
+                group.append(sink)
+        if not groups:
+            return None
+        matching = [sink for group in groups.values() for sink in group]
+        if len(matching) == 1:
+            return matching[0]
+        merged = new_sink(metric)
+        for sink in matching:
+            merged.merge(sink)  # type: ignore[arg-type]
+        return merged
+
+    def _query_requests(self, selector: Selector) -> Sink | None:
+        matched: dict[TagItems, bool] = {}
+        buckets: list[RequestBucket] = []
+        for store in self.stores:
+            for tags, bucket in store.requests.items():
+                ok = matched.get(tags)
+                if ok is None:
+                    ok = matched[tags] = selector.matches(dict(tags))
+                if ok:
+                    buckets.append(bucket)
+        if not buckets:
+            return None
+        name = selector.metric
+        if name in _TREND_PARTS:
+            parts: list[TrendSink] = [
+                p for b in buckets if (p := getattr(b, _TREND_PARTS[name])) is not None
+            ]
+            if len(parts) == 1:
+                return parts[0]
+            trend = TrendSink()
+            for part in parts:
+                trend.merge(part)
+            return trend if trend.count or name == "http_req_duration" else None
+        total = sum(b.count for b in buckets)
+        if name == "http_reqs":
+            return CounterSink(value=float(total), count=total)
+        if name == "http_req_failed":
+            return RateSink(trues=sum(b.failed for b in buckets), total=total)
+        if name == "data_received":
+            return CounterSink(value=float(sum(b.bytes_received for b in buckets)), count=total)
+        sent = [b.bytes_sent for b in buckets if b.bytes_sent is not None]
+        if not sent:
+            return None
+        return CounterSink(value=float(sum(sent)), count=total)

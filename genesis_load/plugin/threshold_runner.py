@@ -119,7 +119,8 @@ class ThresholdRunner:
             gevent.sleep(self.eval_interval_s)
             collector = self.runtime.collector
             elapsed_s = time.time() - collector.start_s
-            hit = self.engine.check_abort(collector.live(), elapsed_s)
+            # a view, not collector.live(): only the due thresholds' selectors are merged
+            hit = self.engine.check_abort(collector.live_view(), elapsed_s)
             if hit is not None:
                 self._abort(hit, elapsed_s)
                 return

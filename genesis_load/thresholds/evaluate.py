@@ -26,7 +26,7 @@ from ..errors import ConfigError
 from ..metrics.metric import declared_metrics
 from ..metrics.sinks import CounterSink, GaugeSink, RateSink, Sink, TrendSink
 from ..metrics.stats import trend_values
-from ..metrics.store import Store
+from ..metrics.store import Queryable, Store
 from .parser import Expression
 from .spec import Threshold
 
@@ -82,7 +82,7 @@ def observed_value(sink: Sink | None, expression: Expression, duration_s: float)
     return {"value": sink.value, "min": sink.min, "max": sink.max}[agg]
 
 
-def evaluate(threshold: Threshold, store: Store, duration_s: float) -> ThresholdResult:
+def evaluate(threshold: Threshold, store: Queryable, duration_s: float) -> ThresholdResult:
     sink = store.query(threshold.selector)
     if sink is None:
         name = threshold.selector.metric
@@ -144,14 +144,18 @@ class ThresholdEngine:
             else:
                 self._failing_since[i] = None
 
-    def _store_for(self, i: int, whole: Store) -> Store:
+    def _store_for(self, i: int, whole: Queryable) -> Queryable:
         return self._scoped.get(i, whole)
 
     def _duration_for(self, i: int, whole_s: float) -> float:
         return self._scoped_duration[i] if i in self._scoped else whole_s
 
-    def check_abort(self, live: Store, elapsed_s: float) -> ThresholdResult | None:
-        """The first abortOnFail threshold that now calls for stopping the run, if any."""
+    def check_abort(self, live: Queryable, elapsed_s: float) -> ThresholdResult | None:
+        """The first abortOnFail threshold that now calls for stopping the run, if any.
+
+        ``live`` is everything recorded so far: ``Collector.live_view()`` (only the selectors of
+        the thresholds due are read) or a merged store such as ``Collector.live()``.
+        """
         if self.abort is not None:
             return self.abort
         for i, t in enumerate(self.thresholds):
@@ -170,7 +174,7 @@ class ThresholdEngine:
                 return self.abort
         return None
 
-    def final(self, store: Store, duration_s: float) -> list[ThresholdResult]:
+    def final(self, store: Queryable, duration_s: float) -> list[ThresholdResult]:
         """Every threshold judged over all its data (the run's verdict)."""
         results = []
         for i, t in enumerate(self.thresholds):
