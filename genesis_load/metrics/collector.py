@@ -93,6 +93,10 @@ def _layout_of(keys: tuple[Any, ...]) -> _Layout | None:
     return None
 
 
+#: The key layout of ``{"name": ...}``, as :meth:`Collector.record` keys it.
+_NAME_KEYS = ("name",)
+
+
 @dataclass
 class ClosedInterval:
     """One interval as the series got it: its point, its store and its epoch bounds."""
@@ -251,6 +255,19 @@ class Collector:
         if sink is None:
             sink = self._sink_slow(metric, tags, key, layout)
         if isinstance(sink, TrendSink):
+            sink.add(round(value * STORED_PER_UNIT))
+        elif isinstance(sink, GaugeSink):
+            sink.add(float(value), now_s)
+        else:
+            sink.add(value)
+
+    def record_named(self, metric: Metric, value: float, name: str, now_s: float = 0.0) -> None:
+        """:meth:`record` with the tags ``{"name": name}`` (header metrics, per response),
+        without building the dict: the same cache entry, found by the same key."""
+        sink = self._fast_sinks.get((metric.name, _NAME_KEYS, name))
+        if sink is None:
+            self.record(metric, value, {"name": name}, now_s)
+        elif isinstance(sink, TrendSink):
             sink.add(round(value * STORED_PER_UNIT))
         elif isinstance(sink, GaugeSink):
             sink.add(float(value), now_s)

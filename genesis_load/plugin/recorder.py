@@ -99,19 +99,20 @@ class Recorder:
             self._record_headers(name, headers)
 
     def _record_headers(self, name: str, headers: Mapping[str, str]) -> None:
+        # record_named: the sink of (metric, name) is resolved once per interval, and no
+        # {"name": name} dict is built per response
         hit = cache_hit(headers)
         if hit is not None:
-            self.collector.record(_CACHE_HIT, hit, {"name": name})
+            self.collector.record_named(_CACHE_HIT, hit, name)
         timing = headers["Server-Timing"] if "Server-Timing" in headers else None  # noqa: SIM401
         if timing:
-            tags = {"name": name}
             for part, dur_ms in server_timings(timing).items():
                 metric = self._timings.get(part)
                 if metric is None:
                     metric = self._timings[part] = Metric(
                         f"server_timing_{part}", "trend", "time", f"Server-Timing '{part}'"
                     )
-                self.collector.record(metric, dur_ms, tags)
+                self.collector.record_named(metric, dur_ms, name)
 
     def on_user_error(self, user_instance: Any, exception: BaseException, **_: Any) -> None:
         """A task raised: the iteration failed outside any request (Locust's ``user_error``)."""
