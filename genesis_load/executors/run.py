@@ -10,6 +10,7 @@ about Locust's environment or the collector.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -17,12 +18,12 @@ from collections.abc import Callable, Mapping
 import gevent
 
 from ..metrics.metric import BUILTIN_METRICS, Metric
-from ..pacing import share
+from ..pacing import Pacer, share
 from .arrival import ArrivalLoop, Ticket, VUPool
 from .scenario import Scenario
 from .vus import VUScenario
 
-__all__ = ["Emit", "ScenarioRun", "VURun", "part"]
+__all__ = ["Emit", "ScenarioRun", "Slots", "VURun", "part"]
 
 log = logging.getLogger("genesis_load")
 
@@ -43,34 +44,87 @@ def part(total: int, index: int, count: int) -> int:
     return total // count + (1 if index < total % count else 0)
 
 
+class Slots:
+    """VU slot numbers: a VU with slot ``s`` may work while ``s < active VUs``.
+
+    A stopped VU gives its slot back (Locust stops VUs of its choice when it re-balances users
+    across workers), and a parked VU moves down to a lower free slot, so the active VUs are
+    always slots ``0 .. n-1`` of the VUs alive, whichever of them Locust stopped.
+
+    >>> s = Slots(); [s.take() for _ in range(3)]
+    [0, 1, 2]
+    >>> s.give(0); s.better(2), s.take()
+    (0, 2)
+    """
+
+    def __init__(self) -> None:
+        self._free: list[int] = []
+        self._next = 0
+        self.taken = 0
+
+    def take(self) -> int:
+        self.taken += 1
+        if self._free:
+            return heapq.heappop(self._free)
+        self._next += 1
+        return self._next - 1
+
+    def give(self, slot: int) -> None:
+        self.taken -= 1
+        heapq.heappush(self._free, slot)
+
+    def better(self, slot: int) -> int:
+        """A lower free slot instead of ``slot`` if there is one (``slot`` is given back)."""
+        if self._free and self._free[0] < slot:
+            lower = heapq.heapreplace(self._free, slot)
+            return lower
+        return slot
+
+
 class ScenarioRun:
-    """One scenario in this process: the pool, the loop, and how many VUs it wants."""
+    """One scenario in this process: the pool, the loop, and how many VUs it wants.
+
+    ``pacer`` and ``start_s`` (epoch) override the share and the start: a worker that joins a
+    run late runs its part of the schedule on the clock of the workers that started it.
+    """
 
     def __init__(
-        self, scenario: Scenario, worker: tuple[int, int] = (0, 1), emit: Emit = _no_emit
+        self,
+        scenario: Scenario,
+        worker: tuple[int, int] = (0, 1),
+        emit: Emit = _no_emit,
+        pacer: Pacer | None = None,
+        start_s: float | None = None,
     ) -> None:
         self.scenario = scenario
         self._emit = emit
         index, count = worker
         self.pool = VUPool(scenario.drop_policy)
-        # a worker issues hits n % count == index: the union over workers is the schedule
-        pacer = share(scenario.pacer, index, count) if count > 1 else scenario.pacer
+        if pacer is None:
+            # a worker issues hits n % count == index: the union over workers is the schedule
+            pacer = share(scenario.pacer, index, count) if count > 1 else scenario.pacer
         self.pre_allocated_vus = max(1, part(scenario.pre_allocated_vus, index, count))
         self.max_vus = max(1, part(scenario.max_vus, index, count))
         self.wanted_vus = self.pre_allocated_vus
         self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
         self.started_s: float | None = None
-        self.vus = 0
+        self.slots = Slots()
         self._tags = {"scenario": scenario.name, **scenario.tags}
-        self._greenlet = gevent.spawn(self._run)
+        self._greenlet = gevent.spawn(self._run, start_s)
 
-    def _run(self) -> None:
-        deadline = time.time() + _READY_TIMEOUT_S
-        while self.pool.free < self.pre_allocated_vus and time.time() < deadline:
-            gevent.sleep(0.01)
-        start = time.time() + self.scenario.start_time_s
-        self.started_s = start
-        self.loop.run(start)
+    @property
+    def vus(self) -> int:
+        """VUs of this scenario alive in this process."""
+        return self.slots.taken
+
+    def _run(self, start_s: float | None) -> None:
+        if start_s is None:
+            deadline = time.time() + _READY_TIMEOUT_S
+            while self.pool.free < self.pre_allocated_vus and time.time() < deadline:
+                gevent.sleep(0.01)
+            start_s = time.time() + self.scenario.start_time_s
+        self.started_s = start_s
+        self.loop.run(start_s)
         log.debug(
             "scenario %s: %d issued, %d started, %d dropped",
             self.scenario.name,
@@ -98,9 +152,16 @@ class ScenarioRun:
         """No iteration in flight (every VU is waiting for a ticket)."""
         return self.pool.waiting >= self.wanted_vus
 
+    def rejoin(self, pacer: Pacer, start_s: float) -> None:
+        """Run ``pacer`` from ``start_s`` (epoch) instead: a late worker's share on the common
+        clock. Only for a run that has issued nothing yet (it held no share)."""
+        assert self.loop.issued == 0, "only a run without a share can rejoin"
+        self._greenlet.kill(block=False)
+        self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
+        self._greenlet = gevent.spawn(self._run, start_s)
+
     def register_vu(self) -> int:
-        self.vus += 1
-        return self.vus - 1
+        return self.slots.take()
 
     def active_vus(self) -> int:
         """VUs allowed to take tickets: pre-allocated at first, grown after drops."""
@@ -116,22 +177,31 @@ class ScenarioRun:
 class VURun:
     """One closed-model scenario in this process: hands out iterations until it is done."""
 
-    def __init__(self, scenario: VUScenario, worker: tuple[int, int] = (0, 1)) -> None:
+    def __init__(
+        self,
+        scenario: VUScenario,
+        worker: tuple[int, int] = (0, 1),
+        start_s: float | None = None,
+    ) -> None:
         self.scenario = scenario
         self.worker = worker
-        self.started_s: float | None = time.time()
+        self.started_s: float | None = time.time() if start_s is None else start_s
         self.issued = 0
         self.in_flight = 0
-        self.vus = 0
+        self.slots = Slots()
         self._per_vu: dict[int, int] = {}
         self._done_vus: set[int] = set()
+
+    @property
+    def vus(self) -> int:
+        """VUs of this scenario alive in this process."""
+        return self.slots.taken
 
     def _elapsed_s(self) -> float:
         return time.time() - (self.started_s or time.time())
 
     def register_vu(self) -> int:
-        self.vus += 1
-        return self.vus - 1
+        return self.slots.take()
 
     def active_vus(self) -> int:
         """VUs that may iterate now (ramping-vus: the stage's current target)."""

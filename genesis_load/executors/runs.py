@@ -30,11 +30,21 @@ from .run import ScenarioRun, VURun, part
 from .scenario import Scenario
 from .vus import VUScenario
 
-__all__ = ["SHARE_MESSAGE", "HandoverPacer", "ScenarioRuns", "attach_runs", "handover", "runs_of"]
+__all__ = [
+    "HELLO_MESSAGE",
+    "SHARE_MESSAGE",
+    "HandoverPacer",
+    "ScenarioRuns",
+    "attach_runs",
+    "handover",
+    "runs_of",
+]
 
 log = logging.getLogger("genesis_load")
 
 SHARE_MESSAGE = "genesis_load_share"
+#: A worker's first word to the master: it can take share messages from now on.
+HELLO_MESSAGE = "genesis_load_hello"
 _DROPPED = BUILTIN_METRICS["dropped_iterations"]
 
 #: One ScenarioRuns per live Environment; an entry disappears with its environment.
@@ -53,8 +63,12 @@ class ScenarioRuns:
         self.grid_interval_s: float | None = None
         #: On a master: every worker said its schedules are done (the shape may end).
         self.workers_done = False
-        #: A worker that joined mid-run: no part of any open-model schedule.
+        #: A worker that joined mid-run, held without a share until the master sends one.
         self.no_share = False
+        #: A worker that joined mid-run: (from_s, scenario starts, the hand-over point in each
+        #: scenario's common time), so the runs it starts keep the clock of the workers that
+        #: started the scenarios.
+        self.aligned: tuple[float, dict[str, float], dict[str, float]] | None = None
         #: VUs spawned but parked until their scenario needs them.
         self.parked = 0
         #: Samples of this environment's scenarios (iterations, lag, drops): the recorder
@@ -68,20 +82,38 @@ class ScenarioRuns:
     def run_for(self, scenario: Scenario | VUScenario) -> ScenarioRun | VURun:
         """This process's run of a scenario, started by its first VU."""
         run = self.runs.get(scenario.name)
-        if run is None:
-            if isinstance(scenario, VUScenario):
-                run = self.runs[scenario.name] = VURun(scenario, self.share)
-            else:
-                run = self.runs[scenario.name] = ScenarioRun(
-                    scenario, self.share, self.samples.fire
-                )
-                if self.no_share:
-                    run.loop.pacer = NoHits(scenario.pacer.duration_s)
+        if run is not None:
+            return run
+        start_s = self.aligned[1].get(scenario.name) if self.aligned is not None else None
+        if isinstance(scenario, VUScenario):
+            run = self.runs[scenario.name] = VURun(scenario, self.share, start_s)
+        elif self.no_share or (self.aligned is not None and start_s is None):
+            # held, or a scenario nobody started yet as far as the master knows: no share
+            run = self.runs[scenario.name] = ScenarioRun(
+                scenario, self.share, self.samples.fire, pacer=NoHits(scenario.pacer.duration_s)
+            )
+        elif self.aligned is not None and start_s is not None:
+            at_el = self.aligned[2].get(scenario.name, self.aligned[0] - start_s)
+            pacer = _joined_share(scenario, self.share, at_el)
+            run = self.runs[scenario.name] = ScenarioRun(
+                scenario, self.share, self.samples.fire, pacer=pacer, start_s=start_s
+            )
+        else:
+            run = self.runs[scenario.name] = ScenarioRun(scenario, self.share, self.samples.fire)
         return run
+
+    def starts(self) -> dict[str, float]:
+        """When each scenario with a share started here (epoch s): a late worker's clock."""
+        return {
+            name: run.started_s
+            for name, run in self.runs.items()
+            if run.started_s is not None
+            and not (isinstance(run, ScenarioRun) and isinstance(run.loop.pacer, NoHits))
+        }
 
     def schedules_done(self, now_s: float) -> bool:
         """Every scenario this process started has ended its schedule, nothing in flight."""
-        if not self.runs:
+        if not self.runs or self.no_share:  # held: its share is still to come
             return False
         for run in self.runs.values():
             if not (run.finished and run.idle):
@@ -97,6 +129,9 @@ class ScenarioRuns:
         for run in self.runs.values():
             run.stop()
         self.runs.clear()
+        self.aligned = None
+        if isinstance(self._runner_hooked, WorkerRunner):
+            self.no_share = True  # the next test's share comes with its start
 
     @contextmanager
     def parking(self) -> Iterator[None]:
@@ -121,7 +156,11 @@ class ScenarioRuns:
             return
         self._runner_hooked = runner
         if isinstance(runner, WorkerRunner):
+            # a worker runs no open-model hit until the master says which part is its own (at
+            # test start, before any user; a worker that joins mid-run gets users at once)
+            self.no_share = True
             runner.register_message(SHARE_MESSAGE, self._on_share)
+            runner.send_message(HELLO_MESSAGE, None)  # the master may send shares now
         elif isinstance(runner, MasterRunner):
             environment.events.test_start.add_listener(self._send_share)
 
@@ -147,7 +186,13 @@ class ScenarioRuns:
             for run in self.runs.values():
                 if isinstance(run, ScenarioRun):
                     run.loop.pacer = NoHits(run.scenario.pacer.duration_s)
+        else:
+            self.no_share = False
         from_s = data.get("from_s")
+        from_el = {str(k): float(v) for k, v in (data.get("from_el") or {}).items()}
+        if data.get("join") and from_s is not None:
+            self._join(index, count, float(from_s), dict(data.get("starts") or {}), from_el)
+            return
         if from_s is not None and (index, count) != self.share:
             log.warning(
                 "genesis-load: from %.3f this worker takes part %d of %d of every scenario "
@@ -159,11 +204,44 @@ class ScenarioRuns:
             )
             for run in self.runs.values():
                 if isinstance(run, ScenarioRun):
-                    self._handover(run, index, count, float(from_s), data.get("dropped"))
+                    at_el = from_el.get(run.scenario.name)
+                    self._handover(run, index, count, float(from_s), data.get("dropped"), at_el)
                 else:
                     run.worker = (index, count)
         self.share = (index, count)
         log.debug("genesis-load: this worker takes part %d of %d of every scenario", *self.share)
+
+    def _join(
+        self,
+        index: int,
+        count: int,
+        from_s: float,
+        starts: dict[str, float],
+        from_el: dict[str, float],
+    ) -> None:
+        """A worker that joined mid-run: part ``index`` of ``count`` of every schedule from
+        ``from_s`` (epoch; ``from_el``: per scenario, in its common time), on the scenarios'
+        common clock (``starts``)."""
+        log.warning(
+            "genesis-load: this worker joined mid-run; from %.3f it takes part %d of %d of "
+            "every scenario",
+            from_s,
+            index,
+            count,
+        )
+        self.share = (index, count)
+        self.no_share = False
+        self.aligned = (from_s, starts, from_el)
+        for name, run in self.runs.items():
+            start_s = starts.get(name)
+            if isinstance(run, VURun):
+                run.worker = (index, count)
+                if start_s is not None:
+                    run.started_s = start_s
+            elif start_s is not None and isinstance(run.loop.pacer, NoHits):
+                run.max_vus = max(run.max_vus, part(run.scenario.max_vus, index, count))
+                at_el = from_el.get(name, from_s - start_s)
+                run.rejoin(_joined_share(run.scenario, self.share, at_el), start_s)
 
     def _handover(
         self,
@@ -172,8 +250,10 @@ class ScenarioRuns:
         count: int,
         from_s: float,
         dropped: dict[str, Any] | None,
+        from_el: float | None = None,
     ) -> None:
-        """Give a running scenario its new share from ``from_s`` (epoch); count a lost
+        """Give a running scenario its new share from ``from_s`` (epoch; ``from_el``: the
+        same moment in the scenario's common time, when the master knows it); count a lost
         worker's hits between its last data and ``from_s`` as dropped."""
         base = run.scenario.pacer
         run.max_vus = max(run.max_vus, part(run.scenario.max_vus, index, count))
@@ -181,7 +261,8 @@ class ScenarioRuns:
         if started is None:  # still waiting for its VUs: the new share from the start
             run.loop.pacer = share(base, index, count)
             return
-        from_el = from_s - started
+        if from_el is None:
+            from_el = from_s - started
         run.loop.pacer = handover(run.loop.pacer, base, run.loop.issued, index, count, from_el)
         if dropped:
             lost = share(base, int(dropped["index"]), int(dropped["count"]))
@@ -256,6 +337,12 @@ class NoHits:
 
     def planned_hits(self) -> int | None:
         return 0
+
+
+def _joined_share(scenario: Scenario, worker: tuple[int, int], from_el: float) -> HandoverPacer:
+    """Nothing until ``from_el`` (scenario seconds), then part ``worker`` of the schedule."""
+    none = NoHits(scenario.pacer.duration_s)
+    return handover(none, scenario.pacer, 0, *worker, from_el)
 
 
 def first_due_at(pacer: Pacer, elapsed_s: float, lo: int = 0) -> int:

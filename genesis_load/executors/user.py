@@ -31,7 +31,7 @@ from locust import User, constant, task
 from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_WAITING
 
 from ..metrics.metric import BUILTIN_METRICS
-from .run import VURun
+from .run import ScenarioRun, VURun
 from .runs import runs_of
 from .scenario import Scenario
 from .vus import VUScenario
@@ -81,7 +81,16 @@ class ScenarioUser(User):
         super().__init__(*args, **kwargs)
         self._lag_ms = 0.0
         self._slot: int | None = None
+        self._slot_run: ScenarioRun | VURun | None = None
         self._tags = {"scenario": self.scenario.name, **self.scenario.tags}
+
+    def stop(self, force: bool = False) -> bool:
+        """Locust stops this VU (test stop, or a re-balance across workers): its slot goes
+        back to the run, so a parked VU takes over its place."""
+        if self._slot is not None and self._slot_run is not None:
+            self._slot_run.slots.give(self._slot)
+            self._slot = self._slot_run = None
+        return bool(super().stop(force))
 
     def context(self) -> dict[str, Any]:
         return {**super().context(), **self._tags, "_lag_ms": self._lag_ms}
@@ -94,13 +103,17 @@ class ScenarioUser(User):
     def _run_iteration(self) -> None:
         runs = runs_of(self.environment)
         run = runs.run_for(self.scenario)
-        if self._slot is None:
-            self._slot = run.register_vu()
+        if self._slot is None or self._slot_run is not run:
+            self._slot, self._slot_run = run.register_vu(), run
         self._state = LOCUST_STATE_WAITING  # a stop may end us while idle
         if self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
             with runs.parking():
-                while self._slot >= run.active_vus():
+                while (slot := self._slot) is not None and slot >= run.active_vus():
                     gevent.sleep(_PARKED_POLL_S)
+                    if self._slot is not None:  # None: Locust is stopping this VU
+                        self._slot = run.slots.better(self._slot)  # a stopped VU's lower slot
+            if self._slot is None:
+                return
         ticket = run.next_ticket(self)
         if ticket is None:  # this VU's share of the scenario is done: idle until the end
             with runs.parking():

@@ -12,6 +12,7 @@ in a locustfile, or ``genesis-load locust``, calls it.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from locust.env import Environment
+from locust.runners import WorkerRunner
 
 from ..errors import EXIT_CONFIG_ERROR, ConfigError
 from ..hostcheck import check_host
@@ -32,6 +34,8 @@ from .threshold_runner import ThresholdRunner, gather_thresholds
 from .webui import add_tabs
 
 __all__ = ["PluginConfig", "Session", "attach", "install", "session_of"]
+
+log = logging.getLogger("genesis_load")
 
 _installed = False
 
@@ -97,6 +101,13 @@ def attach(environment: Environment, config: PluginConfig | None = None) -> Sess
             ThresholdRunner(session, thresholds, config.threshold_eval_interval_s)
         )
     _SESSIONS[environment] = session
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner) and runner.worker_state in ("spawning", "running"):
+        # a worker that joins a running test: Locust's master sends it users as it connects,
+        # and its worker greenlet may spawn them (firing test_start) before the locustfile's
+        # init fires; start the session now so its data is recorded and shipped
+        log.warning("genesis-load: this worker joined a running test; recording starts now")
+        session.on_test_start(environment=environment)
     web_ui = getattr(environment, "web_ui", None)
     if web_ui is not None:  # None in headless runs and workers
         add_tabs(web_ui, session)

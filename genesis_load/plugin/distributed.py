@@ -16,9 +16,14 @@ Owns the wire between the processes of one distributed run (Locust's master and 
   without its final, is lost: the master logs it, keeps what it received, gives its share of
   every open-model schedule to the others from a moment just ahead (a new share message with
   ``from_s``), and has them count the lost worker's hits since its last data as dropped. The
-  run ends ``worker_lost``: partial, never READY. A worker joining mid-run (Locust gives it
-  users only with ``--enable-rebalancing``) takes no part of the open-model schedules: its
-  scenario clock would start late, so the workers that started together keep them.
+  run ends ``worker_lost``: partial, never READY.
+- **Joining workers.** A worker that connects mid-run gets users from Locust (it re-balances
+  the users across the workers) and, from a moment just ahead, its part of every open-model
+  schedule: the master re-splits the schedules among all the workers (a share message with
+  ``from_s``), and the newcomer runs its part on the clock of the workers that started each
+  scenario (their start times ride along in every report), so the offered rate holds and no
+  hit is sent twice. Until the master knows those start times it holds the newcomer without
+  a share.
 
 Clock: every bound is epoch seconds of the process that measured it. Master and workers on one
 host share a clock; on several hosts run NTP (skew shifts a worker's data by the skew).
@@ -36,7 +41,7 @@ from locust.env import Environment
 from locust.exception import RPCError, RPCSendError
 from locust.runners import WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
-from ..executors.runs import SHARE_MESSAGE, attach_runs
+from ..executors.runs import HELLO_MESSAGE, SHARE_MESSAGE, attach_runs
 from ..metrics.collector import Collector
 from .ticker import IntervalTicker
 
@@ -93,6 +98,8 @@ class WireLink:
         self.environment: Environment | None = None
         # worker
         self._ticker: IntervalTicker | None = None
+        #: The grid the worker's ticker runs on: (start_s, interval_s).
+        self._grid: tuple[float | None, float] = (None, interval_s)
         self._shipping = False
         self._done_sent = False
         # master
@@ -104,8 +111,12 @@ class WireLink:
         #: Workers whose final data never came within the wait.
         self.missing_finals: list[str] = []
         self.shares: dict[str, tuple[int, int]] = {}
-        #: Workers that joined mid-run (no part of the open-model schedules).
-        self.joined: set[str] = set()
+        #: Workers that joined mid-run: seconds since the run start when each connected.
+        self.joined: dict[str, float] = {}
+        #: Joined workers held without a share until the scenarios' start times are known.
+        self.holding: set[str] = set()
+        #: When each scenario started on the workers (epoch s, the earliest reported).
+        self.scenario_starts: dict[str, float] = {}
         self.max_workers = 0
         self._last_data_s: dict[str, float] = {}
         self._watcher: gevent.Greenlet | None = None
@@ -116,7 +127,6 @@ class WireLink:
         self.environment = environment
         environment.events.report_to_master.add_listener(self.on_report_to_master)
         environment.events.worker_report.add_listener(self.on_worker_report)
-        environment.events.worker_connect.add_listener(self.on_worker_connect)
         environment.events.test_stop.add_listener(self.on_test_stop)
         environment.events.init.add_listener(self._on_init)
         self._hook_runner(environment)
@@ -124,7 +134,6 @@ class WireLink:
     def detach(self, environment: Environment) -> None:
         environment.events.report_to_master.remove_listener(self.on_report_to_master)
         environment.events.worker_report.remove_listener(self.on_worker_report)
-        environment.events.worker_connect.remove_listener(self.on_worker_connect)
         environment.events.test_stop.remove_listener(self.on_test_stop)
         environment.events.init.remove_listener(self._on_init)
         self._stop_ticker()
@@ -143,6 +152,7 @@ class WireLink:
         elif isinstance(runner, MasterRunner):
             runner.register_message(FINAL_MESSAGE, self._on_final)
             runner.register_message(DONE_MESSAGE, self._on_done)
+            runner.register_message(HELLO_MESSAGE, self._on_hello)
 
     @property
     def partial(self) -> bool:
@@ -163,13 +173,20 @@ class WireLink:
         # the first tick is the first grid line after now
         k = max(0, int((now_s - start_s) // interval_s))
         self._ticker.start(start_s + k * interval_s)
+        self._grid = (start_s, interval_s)
         self._shipping = True
 
     def _worker_tick(self, now_s: float) -> None:
         self.collector.close_interval(now_s)
         assert self.environment is not None
+        runs = attach_runs(self.environment)
+        grid = (runs.master_start_s, runs.grid_interval_s or self.interval_s)
+        if grid[0] is not None and grid != self._grid and self._ticker is not None:
+            # the master's grid came after our start (a worker that joined mid-run)
+            self._grid = (grid[0], grid[1])
+            self._ticker.rephase(grid[0], grid[1])
         runner = self.environment.runner
-        if not self._done_sent and attach_runs(self.environment).schedules_done(now_s):
+        if not self._done_sent and runs.schedules_done(now_s):
             self._done_sent = True  # the master's shape may end the run now
             if isinstance(runner, WorkerRunner):
                 runner.send_message(DONE_MESSAGE, None)
@@ -177,6 +194,8 @@ class WireLink:
     def on_report_to_master(self, client_id: str, data: dict[str, Any], **_: Any) -> None:
         if self._shipping or self.collector.outbox:
             data[WIRE_KEY] = {"v": WIRE_VERSION, "intervals": self.collector.drain_intervals()}
+            if self.environment is not None:
+                data[WIRE_KEY]["starts"] = attach_runs(self.environment).starts()
 
     def on_test_stop(self, environment: Environment, **_: Any) -> None:
         runner = environment.runner
@@ -227,7 +246,9 @@ class WireLink:
         self._last_data_s = {}
         self.max_workers = len(self.expected)
         self.shares = {}
-        self.joined = set()
+        self.joined = {}
+        self.holding = set()
+        self.scenario_starts = {}
         self._stop_watcher()
         self._watcher = gevent.spawn(self._watch)
 
@@ -237,6 +258,9 @@ class WireLink:
             return
         if isinstance(wire, dict) and wire.get("v") == WIRE_VERSION:
             self._merge(client_id, wire["intervals"])
+            for name, start_s in (wire.get("starts") or {}).items():
+                known = self.scenario_starts.get(name, float(start_s))
+                self.scenario_starts[name] = min(known, float(start_s))
         else:  # an older worker: untimed, into the current interval
             self.collector.merge_wire(wire)
 
@@ -260,41 +284,80 @@ class WireLink:
             end = float(iv["end_s"])
             self._last_data_s[client_id] = max(self._last_data_s.get(client_id, 0.0), end)
 
-    def on_worker_connect(self, client_id: str, **_: Any) -> None:
+    def _on_hello(self, environment: Environment, msg: Any, **_: Any) -> None:
+        """A worker is set up (its message handlers too): one that connected mid-run joins.
+
+        Not Locust's ``worker_connect``: that fires as the worker connects, before its
+        locustfile's ``init`` registered the handlers, so a share sent then would be lost (the
+        worker holds its VUs without a share until one arrives)."""
+        self.on_worker_ready(msg.node_id)
+
+    def on_worker_ready(self, client_id: str) -> None:
         runner = self.environment.runner if self.environment is not None else None
         if not isinstance(runner, MasterRunner) or self._watcher is None:
             return
         if runner.state not in ("spawning", "running") or client_id in self.expected:
             return
-        if not runner.rebalancing_enabled():
-            # Locust gives a worker that joins mid-run no users unless rebalancing is on, and a
-            # share without VUs would never be sent: the others keep the whole schedule
+        # Locust gives it users (it re-balances the users across the workers when one
+        # connects to a running test); it must not run a whole schedule of its own: it is held
+        # without a share until the re-split below reaches it
+        at_s = time.time() - self.collector.start_s
+        self.expected.add(client_id)
+        self.joined[client_id] = at_s
+        self.max_workers = max(self.max_workers, len(self.expected))
+        if set(self.scenario_starts) >= self._started_anywhere():
             log.warning(
-                "genesis-load: worker %s joined mid-run; it gets no users nor share "
-                "(Locust's --enable-rebalancing is off)",
+                "genesis-load: worker %s joined %.1f s into the run; the schedules are re-split",
                 client_id,
+                at_s,
+            )
+            self._reshare(None, joining=client_id)
+            return
+        log.warning(
+            "genesis-load: worker %s joined %.1f s into the run; it waits for the scenarios' "
+            "start times before it takes a share",
+            client_id,
+            at_s,
+        )
+        self.holding.add(client_id)
+        hold = {"index": 0, "count": 1, "none": True, "start_s": self.collector.start_s,
+                "interval_s": self.interval_s}  # fmt: skip
+        _send(runner, SHARE_MESSAGE, hold, client_id)
+        gevent.spawn(self._share_when_started, client_id)
+
+    def _started_anywhere(self) -> set[str]:
+        """The open-model scenarios of this run (the master's view: its user classes)."""
+        assert self.environment is not None
+        names: set[str] = set()
+        for cls in self.environment.user_classes:
+            scenario = getattr(cls, "scenario", None)
+            if scenario is not None:
+                names.add(scenario.name)
+        return names
+
+    def _share_when_started(self, worker: str) -> None:
+        deadline = time.time() + FINAL_WAIT_S
+        while time.time() < deadline and not set(self.scenario_starts) >= self._started_anywhere():
+            gevent.sleep(0.1)
+        if worker not in self.holding or self._watcher is None:
+            return
+        if not set(self.scenario_starts) >= self._started_anywhere():
+            log.warning(
+                "genesis-load: no start time of every scenario came from the workers; worker %s "
+                "takes no part of the open-model schedules",
+                worker,
             )
             return
-        # its scenario clock would start now, not with the others': it gets users from Locust
-        # but no part of the open-model schedules (closed-model VUs do run), and is waited for
-        log.warning(
-            "genesis-load: worker %s joined mid-run; it takes no part of open-model schedules",
-            client_id,
-        )
-        self.expected.add(client_id)
-        self.joined.add(client_id)
-        self.max_workers = max(self.max_workers, len(self.expected))
-        data = {"index": 0, "count": 1, "none": True, "start_s": self.collector.start_s,
-                "interval_s": self.interval_s}  # fmt: skip
-        _send(runner, SHARE_MESSAGE, data, client_id)
+        self.holding.discard(worker)
+        self._reshare(None, joining=worker)
 
     def _alive(self) -> list[str]:
         gone = {w.worker for w in self.lost}
         return sorted(w for w in self.expected if w not in gone)
 
     def _sharing(self) -> list[str]:
-        """The live workers that split the open-model schedules (not those that joined late)."""
-        return [w for w in self._alive() if w not in self.joined]
+        """The live workers that split the open-model schedules (not those held without one)."""
+        return [w for w in self._alive() if w not in self.holding]
 
     def _watch(self) -> None:
         while True:
@@ -351,14 +414,23 @@ class WireLink:
         """Test start: tell each worker its part, the grid's start and its interval."""
         self._reshare(None, initial=True)
 
-    def _reshare(self, lost: LostWorker | None, initial: bool = False) -> None:
+    def _reshare(
+        self, lost: LostWorker | None, initial: bool = False, joining: str | None = None
+    ) -> None:
+        """Split every schedule among the sharing workers (from just ahead unless initial).
+
+        ``joining``: a worker that connected mid-run (Locust fires ``worker_connect`` before
+        it lists the worker in ``runner.clients``); it also gets the scenarios' start times.
+        """
         assert self.environment is not None
         runner = self.environment.runner
         if not isinstance(runner, MasterRunner):
             return
         alive = self._sharing()
         if not initial:
-            alive = [w for w in alive if w in runner.clients and w not in self.finals]
+            alive = [
+                w for w in alive if (w in runner.clients or w == joining) and w not in self.finals
+            ]
         if not alive:
             return
         from_s = None if initial else time.time() + HANDOVER_AHEAD_S
@@ -370,6 +442,13 @@ class WireLink:
                 "interval_s": self.interval_s,
                 "from_s": from_s,
             }
+            if from_s is not None:
+                # where the split changes, in each scenario's own time: one hit index for all
+                # workers (their epoch starts differ by milliseconds, which would shift it)
+                data["from_el"] = {n: from_s - st for n, st in self.scenario_starts.items()}
+            if worker in self.joined and worker not in self.shares:
+                data["join"] = True  # its first share: on the scenarios' common clock
+                data["starts"] = dict(self.scenario_starts)
             if lost is not None and index == 0:
                 # the first of the others counts the lost worker's unsent hits as dropped
                 data["dropped"] = {
@@ -416,6 +495,15 @@ class WireLink:
         out += [
             f"worker {w} never sent its final data: the results miss its last interval(s)"
             for w in self.missing_finals
+        ]
+        out += [
+            f"worker {w} joined {at_s:.1f} s into the run"
+            + (
+                f" and took share {self.shares[w][0]} of {self.shares[w][1]} of the schedules"
+                if w in self.shares
+                else " and took no part of the open-model schedules"
+            )
+            for w, at_s in self.joined.items()
         ]
         return out
 

@@ -8,6 +8,7 @@ progress (``lock``).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -24,6 +25,13 @@ class IntervalTicker:
         #: Held while an interval is summarised (which yields).
         self.lock = Semaphore()
         self._greenlet: gevent.Greenlet | None = None
+        self._phase: float | None = None
+
+    def rephase(self, start_s: float, interval_s: float) -> None:
+        """From the next tick on, tick on the grid ``start_s + k * interval_s`` (a worker that
+        learns the master's grid after it started)."""
+        self.interval_s = interval_s
+        self._phase = start_s
 
     def roll_now(self) -> None:
         with self.lock:
@@ -40,6 +48,9 @@ class IntervalTicker:
             self.roll_now()
             due += self.interval_s
             now = time.time()
+            if self._phase is not None:  # the next grid line of the new phase
+                phase, self._phase = self._phase, None
+                due = phase + (math.floor((now - phase) / self.interval_s) + 1) * self.interval_s
             if due < now:  # fell behind (a blocked loop): skip, never burst
                 due = now + self.interval_s
 

@@ -34,6 +34,8 @@ class DistRun:
     doc: dict[str, Any]
     raw_ms: list[float]
     worker_pids: list[int] = field(default_factory=list)
+    #: How many raw samples each process (by PID) recorded.
+    raw_by_pid: dict[int, int] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -50,6 +52,19 @@ class DistRun:
         for v in self.raw_ms:
             sink.add(round(v * STORED_PER_UNIT))
         return sink
+
+
+def _start_worker(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[str]:
+    """A worker process; its log goes to ``log`` (read it when a test fails)."""
+    with log.open("w") as err:
+        return subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+            start_new_session=True,
+        )
 
 
 def health_count(metrics_text: str) -> int:
@@ -69,11 +84,14 @@ def run_distributed(
     env: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
     kill_one_after_s: float | None = None,
+    add_worker_after_s: float | None = None,
     timeout_s: float = 120,
 ) -> DistRun:
     """A master and ``workers`` workers (``mode="master"``), or ``--processes`` (``"processes"``).
 
-    ``kill_one_after_s``: SIGKILL the last worker (by its PID) that long after the start."""
+    ``kill_one_after_s``: SIGKILL the last worker (by its PID) that long after the start.
+    ``add_worker_after_s``: start one more worker that long after the start (it joins mid-run).
+    """
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir(exist_ok=True)
     out = tmp_path / "results.json"
@@ -99,24 +117,14 @@ def run_distributed(
                 start_new_session=True,
             )  # fmt: skip
             started.append(master)
-            for _ in range(workers):
-                started.append(
-                    subprocess.Popen(
-                        [
-                            *base,
-                            "--worker",
-                            "--master-host",
-                            "127.0.0.1",
-                            "--master-port",
-                            str(port),
-                        ],
-                        env=full_env,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                        text=True,
-                        start_new_session=True,
-                    )
-                )
+            worker_cmd = [*base, "--worker", "--master-host", "127.0.0.1",
+                          "--master-port", str(port)]  # fmt: skip
+            for n in range(workers):
+                started.append(_start_worker(worker_cmd, full_env, tmp_path / f"worker-{n}.log"))
+        if add_worker_after_s is not None:
+            assert mode == "master", "a worker can join a master run only"
+            time.sleep(add_worker_after_s)
+            started.append(_start_worker(worker_cmd, full_env, tmp_path / "worker-joined.log"))
         if kill_one_after_s is not None:
             time.sleep(kill_one_after_s)
             os.kill(started[-1].pid, signal.SIGKILL)
@@ -130,7 +138,11 @@ def run_distributed(
                 p.kill()
                 p.wait()
     raw: list[float] = []
+    raw_by_pid: dict[int, int] = {}
     for f in sorted(raw_dir.glob("*.txt")):
-        raw += [float(line) for line in f.read_text().split()]
+        values = [float(line) for line in f.read_text().split()]
+        raw += values
+        raw_by_pid[int(f.stem)] = len(values)
     doc = json.loads(out.read_text()) if out.exists() else {}
-    return DistRun(master.returncode, err, doc, raw, [p.pid for p in started[1:]])
+    pids = [p.pid for p in started[1:]]
+    return DistRun(master.returncode, err, doc, raw, pids, raw_by_pid)
