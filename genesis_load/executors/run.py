@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import gevent
+from gevent.event import Event
 
 from ..metrics.metric import BUILTIN_METRICS, Metric
 from ..pacing import Pacer, share
@@ -30,6 +31,10 @@ log = logging.getLogger("genesis_load")
 _M = BUILTIN_METRICS
 #: How long a scenario waits for its pre-allocated VUs before it starts anyway.
 _READY_TIMEOUT_S = 10.0
+#: A parked open-model VU looks again at least this often (it is woken on every change).
+_PARK_TIMEOUT_S = 1.0
+#: How often a parked closed-model VU looks whether the stage wants it now.
+_VU_POLL_S = 0.05
 
 #: Where a run's samples go: ``emit(metric, value, tags)``.
 Emit = Callable[[Metric, float, Mapping[str, str] | None], None]
@@ -57,10 +62,11 @@ class Slots:
     (0, 2)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_give: Callable[[], None] | None = None) -> None:
         self._free: list[int] = []
         self._next = 0
         self.taken = 0
+        self._on_give = on_give
 
     def take(self) -> int:
         self.taken += 1
@@ -72,6 +78,8 @@ class Slots:
     def give(self, slot: int) -> None:
         self.taken -= 1
         heapq.heappush(self._free, slot)
+        if self._on_give is not None:
+            self._on_give()
 
     def better(self, slot: int) -> int:
         """A lower free slot instead of ``slot`` if there is one (``slot`` is given back)."""
@@ -108,7 +116,8 @@ class ScenarioRun:
         self.wanted_vus = self.pre_allocated_vus
         self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
         self.started_s: float | None = None
-        self.slots = Slots()
+        self._wake = Event()
+        self.slots = Slots(self._changed)
         self._tags = {"scenario": scenario.name, **scenario.tags}
         self._greenlet = gevent.spawn(self._run, start_s)
 
@@ -142,6 +151,18 @@ class ScenarioRun:
         if self.wanted_vus < self.max_vus:
             grow = max(1, self.wanted_vus // 10)
             self.wanted_vus = min(self.max_vus, self.wanted_vus + grow)
+            self._changed()
+
+    def park(self) -> None:
+        """Wait (a parked VU) until the VUs wanted or the free slots change.
+
+        Parked VUs sleep on an event, not a poll: at 5,000/s with ``maxVUs`` 1,000, 900 parked
+        VUs polling every 50 ms woke the process 18,000 times a second for nothing."""
+        self._wake.wait(timeout=_PARK_TIMEOUT_S)
+
+    def _changed(self) -> None:
+        wake, self._wake = self._wake, Event()
+        wake.set()
 
     @property
     def finished(self) -> bool:
@@ -228,6 +249,10 @@ class VURun:
 
     def iteration_done(self) -> None:
         self.in_flight -= 1
+
+    def park(self) -> None:
+        """Wait a little (a parked VU): the VUs wanted change with time (ramping-vus)."""
+        gevent.sleep(_VU_POLL_S)
 
     @property
     def finished(self) -> bool:

@@ -41,8 +41,6 @@ __all__ = ["ArrivalRateUser", "ScenarioUser", "arrival_rate_user", "scenario_use
 log = logging.getLogger("genesis_load")
 
 _M = BUILTIN_METRICS
-#: How often a parked VU looks whether it is needed.
-_PARKED_POLL_S = 0.05
 
 #: Tasks that may be inherited and silently replaced (set by scenario_user).
 _INHERITED_OK: set[Any] = set()
@@ -109,7 +107,7 @@ class ScenarioUser(User):
         if self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
             with runs.parking():
                 while (slot := self._slot) is not None and slot >= run.active_vus():
-                    gevent.sleep(_PARKED_POLL_S)
+                    run.park()
                     if self._slot is not None:  # None: Locust is stopping this VU
                         self._slot = run.slots.better(self._slot)  # a stopped VU's lower slot
             if self._slot is None:
