@@ -116,7 +116,7 @@ class Collector:
         self._interval_start_s = start_s
         self._fast: dict[tuple[Any, ...], RequestBucket] = {}
         self._fast_sinks: dict[tuple[Any, ...], Sink] = {}
-        #: Key layouts of tag mappings seen (a pure function of the keys: never dropped).
+        #: Key layouts of tag mappings seen (dropped with the caches, so never unbounded).
         self._layouts: dict[tuple[Any, ...], _Layout | None] = {}
         self._current = Store()
         self.cumulative = Store()
@@ -144,6 +144,7 @@ class Collector:
         self._current = store
         self._fast = {}
         self._fast_sinks = {}
+        self._layouts = {}
 
     def _layout(self, keys: tuple[Any, ...]) -> _Layout | None:
         layout = self._layouts[keys] = _layout_of(keys)
