@@ -1,11 +1,18 @@
 """Memory of a long run: a 30-minute, 200 requests/s run replayed on a fake clock.
 
-    python benchmarks/memory.py [--minutes 30] [--rps 200] [--max-points 3600]
+    python benchmarks/memory.py [--minutes 30] [--rps 200] [--max-points 3600] [--mallopt]
 
 Feeds the collector exactly what the Locust listener would (5 request names, 2 statuses,
 lognormal latencies) and rolls one interval per simulated second, then prints the process's
-resident memory after 1 minute and at the end, the growth, and the series size. No sleeping:
-a 30-minute run replays in well under a minute.
+resident memory after 1 minute and at the end, the growth, and the series size: the points
+as kept (all but the newest packed) and as dicts (``str`` of their entries, for scale). No
+sleeping: a 30-minute run replays in well under a minute.
+
+``--mallopt`` fixes glibc's mmap threshold at 128 KiB first (what a real run needs so the
+184-KiB interval histograms freed every second go back to the system; see
+``benchmarks/memory_run.py`` and design note 0012). Without it the RSS growth here is mostly
+heap fragmentation, not data kept. For a real run against nginx use
+``python -m benchmarks.memory_run``.
 """
 
 from __future__ import annotations
@@ -39,7 +46,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--rps", type=int, default=200)
     parser.add_argument("--max-points", type=int, default=3600)
+    parser.add_argument("--mallopt", action="store_true", help="M_MMAP_THRESHOLD = 128 KiB")
     args = parser.parse_args()
+    if args.mallopt:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
     rng = random.Random(1)
     collector = Collector(start_s=0.0, max_points=args.max_points)
@@ -59,15 +71,17 @@ def main() -> None:
         if s == 59:
             at_1min = rss_mb()
     end = rss_mb()
-    wire_bytes = sum(len(str(p.entries)) for p in collector.series.points)
+    points = collector.series.points
+    packed = sum(getattr(p, "packed_size", 0) for p in points)  # 0 before packing existed
+    as_text = sum(len(str(p.entries)) for p in points)
     print(
         "| simulated | requests | RSS after 1 min | RSS at end | growth | series points "
-        "| series size | replay time |\n|---|---|---|---|---|---|---|---|"
+        "| series packed | as text | replay time |\n|---|---|---|---|---|---|---|---|---|"
     )
     print(
         f"| {args.minutes:g} min at {args.rps}/s | {seconds * args.rps:,} | {at_1min:.1f} MB "
-        f"| {end:.1f} MB | {end - at_1min:+.1f} MB | {len(collector.series.points)} "
-        f"(x{collector.series.coalesced}) | {wire_bytes / 1e6:.1f} MB "
+        f"| {end:.1f} MB | {end - at_1min:+.1f} MB | {len(points)} "
+        f"(x{collector.series.coalesced}) | {packed / 1e6:.2f} MB | {as_text / 1e6:.1f} MB "
         f"| {time.perf_counter() - wall:.1f} s |"
     )
 
