@@ -29,6 +29,8 @@ from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_RESULTS_NOT_WRITTEN, R
 from ..executors.runs import ScenarioRuns, attach_runs
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, samples
+from ..metrics.selector import Selector
+from ..metrics.sinks import CounterSink
 from ..monitor import PidSource, PrometheusSource, ResourceMonitor, SelfSource
 from ..outputs.base import IntervalSample, Output
 from ..results.build import build_results
@@ -138,6 +140,7 @@ class Session:
         self._started = True
         self._vus_max = 0
         self._cpu_start_s = cpu_seconds()
+        self._cpu_warned = False
         self.abort_reason = None
         if self.thresholds is not None:
             self.thresholds.on_test_start()
@@ -202,6 +205,7 @@ class Session:
         gc.freeze()
 
     def on_cpu_warning(self, environment: Environment, cpu_usage: float, **_: Any) -> None:
+        self._cpu_warned = True
         self.warnings.append(
             f"load generator CPU reached {cpu_usage:.0f}%: latency figures above ~90% CPU "
             "include the generator's own queueing and are not trustworthy"
@@ -291,6 +295,14 @@ class Session:
             trend_stats=self.config.trend_stats,
             warnings=warnings,
         )
+        cpu_warned = self._cpu_warned
+        cpu_percent: float | None = meta.loadgen_cpu_percent
+        if self.is_master:  # the workers generate the load: Locust flags one above 90% CPU
+            cpu_warned = bool(getattr(self.environment.runner, "worker_cpu_warning_emitted", 0))
+            cpu_percent = None
+        dropped = _dropped_warning(self.collector, cpu_percent, cpu_warned)
+        if dropped is not None:
+            meta = msgspec.structs.replace(meta, warnings=[*meta.warnings, dropped])
         if self.is_master:
             meta = msgspec.structs.replace(
                 meta,
@@ -318,6 +330,35 @@ class Session:
         )
         self._each_output("stop", self.results)
         return self.results
+
+
+#: Above this average CPU a run's dropped iterations are the generator's doing.
+_GENERATOR_BOUND_CPU_PERCENT = 85.0
+
+
+def _dropped_warning(
+    collector: Collector, cpu_percent: float | None, cpu_warned: bool
+) -> str | None:
+    """What dropped iterations mean, k6-style: no VU was free at a hit's start time, either
+    because the generator ran out of CPU or because every VU was waiting for the target.
+    ``cpu_percent``: this process's average (None on a master: its workers sent the load)."""
+    dropped = collector.query(Selector("dropped_iterations"))
+    offered = collector.query(Selector("offered_iterations"))
+    if not isinstance(dropped, CounterSink) or not dropped.value:
+        return None
+    of = f" of {offered.value:.0f} offered" if isinstance(offered, CounterSink) else ""
+    head = f"{dropped.value:.0f} iterations{of} were dropped (no VU was free at their start)"
+    cpu = "a worker's CPU passed 90%" if cpu_percent is None else f"CPU {cpu_percent:.0f}%"
+    if cpu_warned or (cpu_percent or 0.0) >= _GENERATOR_BOUND_CPU_PERCENT:
+        return (
+            f"{head}: the load generator was the bottleneck ({cpu}); spread the load over "
+            "more processes (--processes, --workers)"
+        )
+    cpu = "no worker's CPU passed 90%" if cpu_percent is None else f"generator {cpu}"
+    return (
+        f"{head}: every VU was busy waiting for the target ({cpu}); raise maxVUs if the "
+        "target should take more"
+    )
 
 
 def _yield() -> None:

@@ -146,6 +146,11 @@ def test_too_few_vus_drop_exactly_the_iterations_that_did_not_start(
     assert dropped > 1000
     assert started == served
     assert started + dropped == 2000
+    # and the run says why, k6-style: 5 VUs all waiting 50 ms for the target, not a busy
+    # generator (a warning only: the schedule was not fully sent)
+    [why] = [w for w in doc["meta"]["warnings"] if "were dropped" in w]
+    assert f"{dropped:.0f} iterations of 2000 offered" in why
+    assert "every VU was busy waiting for the target" in why, why
 
 
 def _analytic_p99_ms(rate: float, duration_s: float, stall_s: float, base_ms: float) -> float:
