@@ -24,11 +24,19 @@ from __future__ import annotations
 import logging
 import random
 import time
+import traceback
 from typing import Any, ClassVar
 
 import gevent
 from locust import User, constant, task
-from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_WAITING
+from locust.exception import (
+    InterruptTaskSet,
+    RescheduleTask,
+    RescheduleTaskImmediately,
+    StopTest,
+    StopUser,
+)
+from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_STOPPING, LOCUST_STATE_WAITING
 
 from ..metrics.metric import BUILTIN_METRICS
 from .run import ScenarioRun, VURun
@@ -39,6 +47,8 @@ from .vus import VUScenario
 __all__ = ["ArrivalRateUser", "ScenarioUser", "arrival_rate_user", "scenario_user"]
 
 log = logging.getLogger("genesis_load")
+#: Where Locust logs an exception a task raised (the VU's loop logs there too).
+_task_log = logging.getLogger("locust.user.task")
 
 _M = BUILTIN_METRICS
 
@@ -99,6 +109,38 @@ class ScenarioUser(User):
 
     @task
     def _run_iteration(self) -> None:
+        """Iterations back to back, all in this one task call.
+
+        Locust's task loop would wait between tasks (``wait_time``: a greenlet switch through
+        the hub even for 0 s) and pick the next task each time; a VU has one task and waits
+        for its tickets, so it loops here and does what Locust's loop does around a task: an
+        exception is a ``user_error`` (logged, or raised without ``catch_exceptions``), a
+        graceful stop ends it after the iteration in flight, and an iteration that never
+        waited for anything still lets the other greenlets run.
+        """
+        env = self.environment
+        hub_loop = gevent.get_hub().loop
+        while True:
+            before = getattr(hub_loop, "iteration", None)
+            try:
+                if not self._iterate():
+                    return
+            except (RescheduleTask, RescheduleTaskImmediately):
+                pass
+            except (StopUser, StopTest, InterruptTaskSet):
+                raise
+            except Exception as e:
+                env.events.user_error.fire(user_instance=self, exception=e, tb=e.__traceback__)
+                if not env.catch_exceptions:
+                    raise
+                _task_log.error("%s\n%s", e, traceback.format_exc())
+            if self._state == LOCUST_STATE_STOPPING:
+                raise StopUser()
+            if before is None or getattr(hub_loop, "iteration", None) == before:
+                gevent.sleep(0)  # the iteration never waited: let the other greenlets run
+
+    def _iterate(self) -> bool:
+        """One iteration (False: Locust is stopping this VU)."""
         runs = runs_of(self.environment)
         run = runs.run_for(self.scenario)
         if self._slot is None or self._slot_run is not run:
@@ -111,7 +153,7 @@ class ScenarioUser(User):
                     if self._slot is not None:  # None: Locust is stopping this VU
                         self._slot = run.slots.better(self._slot)  # a stopped VU's lower slot
             if self._slot is None:
-                return
+                return False
         ticket = run.next_ticket(self)
         if ticket is None:  # this VU's share of the scenario is done: idle until the end
             with runs.parking():
@@ -132,6 +174,7 @@ class ScenarioUser(User):
             runs.samples.fire(_M["iteration_duration_corrected"], duration_ms + self._lag_ms, tags)
             if isinstance(run, VURun):
                 run.iteration_done()
+        return True
 
 
 def scenario_user(
