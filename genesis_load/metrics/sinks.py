@@ -27,40 +27,12 @@ from .hdr import (
 __all__ = ["CounterSink", "GaugeSink", "RateSink", "Sink", "TrendSink", "sink_from_wire"]
 
 
-# The layout of every histogram ``new_histogram`` makes, for the inlined record below.
-_LAYOUT = new_histogram()
-_MASK = _LAYOUT.sub_bucket_mask
-_UNIT = _LAYOUT.unit_magnitude
-_HALF_MAG = _LAYOUT.sub_bucket_half_count_magnitude
-_HALF = _LAYOUT.sub_bucket_half_count
-_LEN = _LAYOUT.counts_len
-_BUCKET_BASE = _UNIT + _HALF_MAG + 1
-del _LAYOUT
-
-
-def _standard(hist: HdrHistogram) -> bool:
-    """Whether ``hist`` has ``new_histogram``'s layout (so the inlined record applies)."""
-    return (
-        hist.sub_bucket_mask == _MASK
-        and hist.unit_magnitude == _UNIT
-        and hist.sub_bucket_half_count_magnitude == _HALF_MAG
-        and hist.sub_bucket_half_count == _HALF
-        and hist.counts_len == _LEN
-    )
-
-
 @dataclass(eq=False)
 class TrendSink:
     """HDR histogram of integer values plus the exact count, sum, min and max.
 
     Values outside ``[0, HIGHEST_TRACKABLE]`` cannot go in the histogram; they are counted in
     ``out_of_range`` (and in min/max/avg), never dropped silently.
-
-    ``add`` does what ``HdrHistogram.record_value`` does, inlined (issue 15: one call instead
-    of five per sample): the same counts index (``64 - clz(v | mask)`` is
-    ``(v | mask).bit_length()``), the same bounds check, the same updates of the total count,
-    min and max; ``tests/metrics/test_sinks_inline.py`` compares both on random values. A
-    histogram of another layout (never made here) is recorded through ``record_value``.
     """
 
     kind: ClassVar[str] = "trend"
@@ -71,10 +43,6 @@ class TrendSink:
     max: int = 0
     out_of_range: int = 0
 
-    def __post_init__(self) -> None:
-        #: ``hist`` while it is of the standard layout (a reassigned hist is re-checked).
-        self._inline: HdrHistogram | None = self.hist if _standard(self.hist) else None
-
     def add(self, value: int) -> None:
         if self.count == 0:
             self.min = self.max = value
@@ -84,29 +52,8 @@ class TrendSink:
             self.max = value
         self.count += 1
         self.total += value
-        hist = self.hist
-        if hist is not self._inline:
-            self._inline = hist if _standard(hist) else None
-            if self._inline is None:
-                if not hist.record_value(value):
-                    self.out_of_range += 1
-                return
-        # HdrHistogram.record_value, inlined
-        if value < 0:
+        if not self.hist.record_value(value):
             self.out_of_range += 1
-            return
-        v = int(value)
-        bucket = (v | _MASK).bit_length() - _BUCKET_BASE
-        index = ((bucket + 1) << _HALF_MAG) + (v >> (bucket + _UNIT)) - _HALF
-        if index < 0 or index >= _LEN:
-            self.out_of_range += 1
-            return
-        hist.counts[index] += 1
-        hist.total_count += 1
-        if value < hist.min_value:  # min()/max() keep the first of equals: so does this
-            hist.min_value = value
-        if value > hist.max_value:
-            hist.max_value = value
 
     def add_corrected(self, value: int, expected_interval: int) -> None:
         """HdrHistogram's coordinated-omission correction for a fixed pacing interval.
