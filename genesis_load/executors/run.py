@@ -81,6 +81,10 @@ class Slots:
         if self._on_give is not None:
             self._on_give()
 
+    def free_below(self, limit: int) -> int:
+        """How many free slots are lower than ``limit``."""
+        return sum(1 for s in self._free if s < limit)
+
     def better(self, slot: int) -> int:
         """A lower free slot instead of ``slot`` if there is one (``slot`` is given back)."""
         if self._free and self._free[0] < slot:
@@ -116,7 +120,8 @@ class ScenarioRun:
         self.wanted_vus = self.pre_allocated_vus
         self.loop = ArrivalLoop(pacer, self._offer, self._dropped)
         self.started_s: float | None = None
-        self._wake = Event()
+        #: The parked VUs' wake-up events, by slot.
+        self._parked: dict[int, Event] = {}
         self.slots = Slots(self._changed)
         self._tags = {"scenario": scenario.name, **scenario.tags}
         self._greenlet = gevent.spawn(self._run, start_s)
@@ -153,16 +158,29 @@ class ScenarioRun:
             self.wanted_vus = min(self.max_vus, self.wanted_vus + grow)
             self._changed()
 
-    def park(self) -> None:
-        """Wait (a parked VU) until the VUs wanted or the free slots change.
+    def park(self, slot: int) -> None:
+        """Wait (the VU parked on ``slot``) until it may be needed: the VUs wanted reach its
+        slot, or a lower slot came back.
 
         Parked VUs sleep on an event, not a poll: at 5,000/s with ``maxVUs`` 1,000, 900 parked
-        VUs polling every 50 ms woke the process 18,000 times a second for nothing."""
-        self._wake.wait(timeout=_PARK_TIMEOUT_S)
+        VUs polling every 50 ms woke the process 18,000 times a second for nothing; and a
+        change wakes only the VUs it concerns, not every parked one (a drop, when the
+        generator is already behind, must not start a stampede)."""
+        event = self._parked[slot] = Event()
+        try:
+            event.wait(timeout=_PARK_TIMEOUT_S)
+        finally:
+            if self._parked.get(slot) is event:
+                del self._parked[slot]
 
     def _changed(self) -> None:
-        wake, self._wake = self._wake, Event()
-        wake.set()
+        """The VUs wanted grew, or a slot came back: wake the parked VUs that now fit."""
+        fits = self.wanted_vus  # slots below it work
+        lowest = sorted(self._parked)
+        free = self.slots.free_below(fits)
+        for i, slot in enumerate(lowest):
+            if slot < fits or i < free:
+                self._parked[slot].set()
 
     @property
     def finished(self) -> bool:
@@ -250,7 +268,7 @@ class VURun:
     def iteration_done(self) -> None:
         self.in_flight -= 1
 
-    def park(self) -> None:
+    def park(self, slot: int) -> None:
         """Wait a little (a parked VU): the VUs wanted change with time (ramping-vus)."""
         gevent.sleep(_VU_POLL_S)
 

@@ -149,7 +149,7 @@ class ScenarioUser(User):
         if self._slot >= run.active_vus():  # parked: not needed (yet, or any more)
             with runs.parking():
                 while (slot := self._slot) is not None and slot >= run.active_vus():
-                    run.park()
+                    run.park(slot)
                     if self._slot is not None:  # None: Locust is stopping this VU
                         self._slot = run.slots.better(self._slot)  # a stopped VU's lower slot
             if self._slot is None:
