@@ -8,11 +8,11 @@ resident memory after 1 minute and at the end, the growth, and the series size: 
 as kept (all but the newest packed) and as dicts (``str`` of their entries, for scale). No
 sleeping: a 30-minute run replays in well under a minute.
 
-``--mallopt`` fixes glibc's mmap threshold at 128 KiB first (what a real run needs so the
-184-KiB interval histograms freed every second go back to the system; see
-``benchmarks/memory_run.py`` and design note 0012). Without it the RSS growth here is mostly
-heap fragmentation, not data kept. For a real run against nginx use
-``python -m benchmarks.memory_run``.
+Most of the RSS growth this shows is not data kept: hdrh's histogram and its encoder
+reference each other, so every 184-KiB interval histogram dropped waits for a full garbage
+collection, and the heap fragments meanwhile (design note 0012, "Memory"). ``--mallopt`` fixes
+glibc's mmap threshold at 128 KiB first, to tell fragmentation apart. For a real run against
+nginx, use ``python -m benchmarks.memory_run``.
 """
 
 from __future__ import annotations
