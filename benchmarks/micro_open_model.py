@@ -63,6 +63,7 @@ def once(
 
     iterations = value("iterations", "count")
     return {
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "cpu_us_per_iteration": (usage.ru_utime + usage.ru_stime) * 1e6 / max(iterations, 1),
         "iterations": iterations,
         "dropped": value("dropped_iterations", "count"),

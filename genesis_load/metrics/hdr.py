@@ -14,6 +14,8 @@ above it. k6 instead interpolates linearly between the two closest ranks (numpy'
 
 from __future__ import annotations
 
+import weakref
+
 from hdrh.histogram import HdrHistogram
 
 __all__ = [
@@ -31,9 +33,20 @@ HIGHEST_TRACKABLE = 3_600_000_000
 SIGNIFICANT_FIGURES = 3
 
 
+def _acyclic(hist: HdrHistogram) -> HdrHistogram:
+    """Break hdrh's histogram <-> encoder reference cycle (the encoder gets a weak proxy).
+
+    With the cycle, a dropped histogram (its 184-KiB counts array) waits for a full garbage
+    collection, which can be minutes away: a run's RSS grew ~0.5 MB/s from interval histograms
+    alone. Without it, reference counting frees each one as soon as it is dropped.
+    """
+    hist.encoder.histogram = weakref.proxy(hist)
+    return hist
+
+
 def new_histogram() -> HdrHistogram:
     """An empty histogram with genesis-load's range and precision."""
-    return HdrHistogram(LOWEST_TRACKABLE, HIGHEST_TRACKABLE, SIGNIFICANT_FIGURES)
+    return _acyclic(HdrHistogram(LOWEST_TRACKABLE, HIGHEST_TRACKABLE, SIGNIFICANT_FIGURES))
 
 
 def percentiles(hist: HdrHistogram, pcts: list[float]) -> dict[float, int]:
@@ -58,4 +71,4 @@ def encode_histogram(hist: HdrHistogram) -> str:
 def decode_histogram(encoded: str) -> HdrHistogram:
     """Inverse of :func:`encode_histogram`; the result adds exactly into ``new_histogram()``."""
     hist: HdrHistogram = HdrHistogram.decode(encoded.encode("ascii"))
-    return hist
+    return _acyclic(hist)

@@ -30,8 +30,10 @@ a leaf's positions are clipped to ``[offset, next leaf's offset]``.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported on first use: 11 MB of RSS a run without random arrivals
+    import numpy as np
 
 __all__ = ["LEAF_SIZE", "MAX_HITS", "TOP_LEVEL", "GammaPositions"]
 
@@ -69,6 +71,8 @@ class GammaPositions:
         return len(self._nodes), len(self._leaves)
 
     def _rng(self, level: int, index: int) -> np.random.Generator:
+        import numpy as np
+
         return np.random.default_rng([self.seed, level, index])
 
     def _gamma(self, rng: np.random.Generator, gaps: int) -> float:
@@ -105,6 +109,8 @@ class GammaPositions:
             self._nodes.popitem(last=False)
 
     def _leaf(self, leaf: int) -> np.ndarray:
+        import numpy as np
+
         found = self._leaves.get(leaf)
         if found is not None:
             self._leaves.move_to_end(leaf)
