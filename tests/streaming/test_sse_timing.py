@@ -50,7 +50,11 @@ def test_10_byte_events_on_a_non_chunked_body_are_timed_on_arrival(
     gaps = recorder.values("sse_event_gap")
     assert len(gaps) == 40
     assert abs(_p50(gaps) - 50.0) <= 2.0, gaps
-    assert min(gaps) > 40.0, gaps  # not one event held back behind another
+    # not held back behind each other: a reader waiting for 128-byte blocks reads ~37 of the
+    # 40 gaps as ~0 ms. One late read on this shared machine shortens the gap after it (20.5 ms
+    # was seen in a CI run), so allow two short gaps, none of them a held-back ~0 ms one
+    short = [g for g in gaps if g < 40.0]
+    assert len(short) <= 2 and all(g > 5.0 for g in short), gaps
 
 
 def test_a_300_ms_stall_before_event_5_is_one_350_ms_gap(
