@@ -40,6 +40,7 @@ from pathlib import Path
 
 import psutil
 
+from ._generators import ARRIVAL, THROUGHPUT
 from ._nginx import Nginx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,34 +102,9 @@ import ctypes as _ctypes
 _ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 """
 
-LOCUST = """
-from locust import FastHttpUser, constant_throughput, task
-
-
-class Paced(FastHttpUser):
-    wait_time = constant_throughput(10)
-
-    @task
-    def hit(self):
-        self.client.get("/", name="/")
-"""
-
-GENESIS = """
-import genesis_load  # noqa: F401
-from locust import FastHttpUser
-from genesis_load.executors import ArrivalRateUser, ScenarioShape, scenario_from_config
-
-
-class Arrivals(ArrivalRateUser, FastHttpUser):
-    scenario = scenario_from_config("open", {cfg!r}, "benchmark")
-
-    def iteration(self):
-        self.client.get("/", name="/")
-
-
-class Shape(ScenarioShape):
-    user_classes = (Arrivals,)
-"""
+# the same files as the side-by-side benchmark's open-model rows
+LOCUST = THROUGHPUT
+GENESIS = ARRIVAL
 
 TOOLS = ("locust", "genesis")
 LABELS = {"locust": "plain Locust", "genesis": "genesis-load"}

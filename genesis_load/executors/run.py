@@ -175,6 +175,8 @@ class ScenarioRun:
 
     def _changed(self) -> None:
         """The VUs wanted grew, or a slot came back: wake the parked VUs that now fit."""
+        if not self._parked:  # e.g. every VU stopping at the end of a test
+            return
         fits = self.wanted_vus  # slots below it work
         lowest = sorted(self._parked)
         free = self.slots.free_below(fits)

@@ -245,28 +245,7 @@ class Store:
         buckets = list(self._buckets(selector))
         if not buckets:
             return None
-        name = selector.metric
-        if name in _TREND_PARTS:
-            parts: list[TrendSink] = [
-                p for b in buckets if (p := getattr(b, _TREND_PARTS[name])) is not None
-            ]
-            if len(parts) == 1:
-                return parts[0]
-            trend = TrendSink()
-            for part in parts:
-                trend.merge(part)
-            return trend if trend.count or name == "http_req_duration" else None
-        total = sum(b.count for b in buckets)
-        if name == "http_reqs":
-            return CounterSink(value=float(total), count=total)
-        if name == "http_req_failed":
-            return RateSink(trues=sum(b.failed for b in buckets), total=total)
-        if name == "data_received":
-            return CounterSink(value=float(sum(b.bytes_received for b in buckets)), count=total)
-        sent = [b.bytes_sent for b in buckets if b.bytes_sent is not None]
-        if not sent:
-            return None
-        return CounterSink(value=float(sum(sent)), count=total)
+        return _request_sink(selector.metric, buckets)
 
     def tag_values(self, metric_name: str, tag: str) -> list[str]:
         """Distinct values of ``tag`` among the tag sets that have data for the metric."""
@@ -353,25 +332,29 @@ class MergedView:
                     buckets.append(bucket)
         if not buckets:
             return None
-        name = selector.metric
-        if name in _TREND_PARTS:
-            parts: list[TrendSink] = [
-                p for b in buckets if (p := getattr(b, _TREND_PARTS[name])) is not None
-            ]
-            if len(parts) == 1:
-                return parts[0]
-            trend = TrendSink()
-            for part in parts:
-                trend.merge(part)
-            return trend if trend.count or name == "http_req_duration" else None
-        total = sum(b.count for b in buckets)
-        if name == "http_reqs":
-            return CounterSink(value=float(total), count=total)
-        if name == "http_req_failed":
-            return RateSink(trues=sum(b.failed for b in buckets), total=total)
-        if name == "data_received":
-            return CounterSink(value=float(sum(b.bytes_received for b in buckets)), count=total)
-        sent = [b.bytes_sent for b in buckets if b.bytes_sent is not None]
-        if not sent:
-            return None
-        return CounterSink(value=float(sum(sent)), count=total)
+        return _request_sink(selector.metric, buckets)
+
+
+def _request_sink(name: str, buckets: Sequence[RequestBucket]) -> Sink | None:
+    """A request metric (``http_*``, ``data_*``) over the matching request buckets."""
+    if name in _TREND_PARTS:
+        parts: list[TrendSink] = [
+            p for b in buckets if (p := getattr(b, _TREND_PARTS[name])) is not None
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        trend = TrendSink()
+        for part in parts:
+            trend.merge(part)
+        return trend if trend.count or name == "http_req_duration" else None
+    total = sum(b.count for b in buckets)
+    if name == "http_reqs":
+        return CounterSink(value=float(total), count=total)
+    if name == "http_req_failed":
+        return RateSink(trues=sum(b.failed for b in buckets), total=total)
+    if name == "data_received":
+        return CounterSink(value=float(sum(b.bytes_received for b in buckets)), count=total)
+    sent = [b.bytes_sent for b in buckets if b.bytes_sent is not None]
+    if not sent:
+        return None
+    return CounterSink(value=float(sum(sent)), count=total)
