@@ -28,12 +28,11 @@ from urllib.parse import urlparse
 
 from .._extras import require
 from ..errors import ConfigError, ResultsError
-from ..metrics.selector import Selector
-from ..metrics.sinks import CounterSink, GaugeSink, RateSink, TrendSink
-from ..metrics.stats import STORED_PER_UNIT
+from ..metrics.sinks import CounterSink, GaugeSink, RateSink
 from ..metrics.store import Store
 from ..results.schema import Results
 from .base import IntervalSample, Output
+from .quantiles import trend_quantiles
 
 __all__ = ["OtelOutput"]
 
@@ -41,7 +40,6 @@ log = logging.getLogger("genesis_load")
 
 #: OTLP/HTTP's default port on this machine, when ``--out otel`` has no URL.
 DEFAULT_URL = "http://127.0.0.1:4318"
-QUANTILES: tuple[float, ...] = (50.0, 90.0, 95.0, 99.0, 99.9)
 #: The SDK's own schedule is never used: every export is forced at an interval's end.
 _NEVER_MS = 10**9
 
@@ -145,25 +143,10 @@ class OtelOutput(Output):
     def _quantiles(self, _options: Any) -> Iterable[Any]:
         from opentelemetry.metrics import Observation
 
-        store = self.store
-        for metric_name in store.metric_names():
-            metric = store.metric(metric_name)
-            if metric is None or metric.kind != "trend":
-                continue
-            names = [""] + (
-                store.tag_values(metric_name, "name") if metric_name == "http_req_duration" else []
+        for metric_name, request_name, q, value in trend_quantiles(self.store):
+            yield Observation(
+                value, {"metric": metric_name, "name": request_name, "quantile": q / 100}
             )
-            for request_name in names:
-                tags = (("name", request_name),) if request_name else ()
-                sink = store.query(Selector(metric_name, tags))
-                if not isinstance(sink, TrendSink) or not sink.count:
-                    continue
-                found = sink.percentiles(list(QUANTILES))
-                for q in QUANTILES:
-                    yield Observation(
-                        found[q] / STORED_PER_UNIT,
-                        {"metric": metric_name, "name": request_name, "quantile": q / 100},
-                    )
 
     def _thresholds(self, _options: Any) -> Iterable[Any]:
         from opentelemetry.metrics import Observation

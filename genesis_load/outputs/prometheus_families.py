@@ -20,10 +20,10 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from ..metrics.selector import Selector
 from ..metrics.sinks import CounterSink, GaugeSink, RateSink, TrendSink
 from ..metrics.stats import STORED_PER_UNIT
 from ..metrics.store import RequestBucket, Store, TagItems
+from .quantiles import QUANTILES, trend_quantiles
 
 __all__ = ["BUCKETS_MS", "QUANTILES", "RunCollector"]
 
@@ -32,7 +32,6 @@ BUCKETS_MS: tuple[float, ...] = (
     1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
 )  # fmt: skip
 #: The exact percentiles exported as gauges.
-QUANTILES: tuple[float, ...] = (50.0, 90.0, 95.0, 99.0, 99.9)
 _LABEL = re.compile(r"[^a-zA-Z0-9_]")
 _PREFIX = "genesis_load_"
 
@@ -173,21 +172,6 @@ def _quantiles(store: Store) -> GaugeMetricFamily:
         "exact HDR percentiles of each trend (ms for time trends); name: request name, '' = all",
         labels=["metric", "name", "quantile"],
     )
-    for metric_name in store.metric_names():
-        metric = store.metric(metric_name)
-        if metric is None or metric.kind != "trend":
-            continue
-        names = [""]
-        if metric_name == "http_req_duration":
-            names += store.tag_values(metric_name, "name")
-        for request_name in names:
-            tags = (("name", request_name),) if request_name else ()
-            sink = store.query(Selector(metric_name, tags))
-            if not isinstance(sink, TrendSink) or not sink.count:
-                continue
-            found = sink.percentiles(list(QUANTILES))
-            for q in QUANTILES:
-                family.add_metric(
-                    [metric_name, request_name, f"{q / 100:g}"], found[q] / STORED_PER_UNIT
-                )
+    for metric_name, request_name, q, value in trend_quantiles(store):
+        family.add_metric([metric_name, request_name, f"{q / 100:g}"], value)
     return family
