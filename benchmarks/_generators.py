@@ -99,6 +99,7 @@ class Report:
     p99_ms: float | None = None
     dropped: float | None = None
     schedule_lag_p50_ms: float | None = None
+    corrected_p99_ms: float | None = None  # genesis-load's http_req_duration_corrected
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _genesis_report(path: Path) -> Report:
         stat("http_req_duration", "p(99)"),
         stat("dropped_iterations", "count") or 0.0,
         stat("schedule_lag", "med"),
+        stat("http_req_duration_corrected", "p(99)"),
     )
 
 
@@ -198,10 +200,23 @@ def _k6(tmp: Path, tag: str, k6: str, script: str) -> Command:
     return Command(argv, {**os.environ, "K6_NO_USAGE_REPORT": "true"}, report, "k6")
 
 
-def closed(tool: str, tmp: Path, url: str, users: int, duration_s: float, k6: str) -> Command:
-    """A closed loop of ``users`` users without think time."""
-    tag = f"closed-{tool}"
+def closed(
+    tool: str,
+    tmp: Path,
+    url: str,
+    users: int,
+    duration_s: float,
+    k6: str,
+    processes: int | None = None,
+) -> Command:
+    """A closed loop of ``users`` users without think time; ``processes``: Locust's
+    ``--processes N`` (one process forking N workers; Locust and genesis-load only)."""
+    tag = f"closed-{tool}" + (f"-p{processes}" if processes else "")
     users_args = ["-u", str(users), "-r", str(users)]
+    if processes:
+        if tool not in ("locust", "genesis"):
+            raise ValueError(f"{tool} has no --processes")
+        users_args += ["--processes", str(processes)]
     if tool == "k6":
         return _k6(tmp, tag, k6, K6_CLOSED.format(vus=users, duration_s=duration_s, url=url))
     if tool == "locust":
@@ -216,11 +231,21 @@ def closed(tool: str, tmp: Path, url: str, users: int, duration_s: float, k6: st
     raise ValueError(tool)
 
 
-def open_model(tool: str, tmp: Path, url: str, rate: int, duration_s: float, k6: str) -> Command:
+def open_model(
+    tool: str,
+    tmp: Path,
+    url: str,
+    rate: int,
+    duration_s: float,
+    k6: str,
+    vus: tuple[int, int] | None = None,
+    tag: str = "open",
+) -> Command:
     """``rate`` requests/s offered: k6 constant-arrival-rate, Locust constant_throughput(10)
-    users (rate / 10 of them), genesis-load's ArrivalRateUser."""
-    tag = f"open-{tool}-{rate}"
-    pre, max_vus = max(20, rate // 50), max(100, rate // 5)
+    users (rate / 10 of them), genesis-load's ArrivalRateUser. ``vus``: (preAllocatedVUs,
+    maxVUs) for k6 and genesis-load, default (rate / 50, rate / 5), at least (20, 100)."""
+    tag = f"{tag}-{tool}-{rate}"
+    pre, max_vus = vus or (max(20, rate // 50), max(100, rate // 5))
     if tool == "k6":
         script = K6_OPEN.format(rate=rate, duration_s=duration_s, pre=pre, max_vus=max_vus, url=url)
         return _k6(tmp, tag, k6, script)

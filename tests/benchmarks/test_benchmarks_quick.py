@@ -16,7 +16,10 @@ QUICK_ROWS = [
     "closed loop, generator CPU µs per request",
     "open model 1,000/s: share of the rate at nginx (dropped)",
     "1,000/s: reported p50 / p99 (ms)",
-    "500/s open model: RSS at 10 s → end, growth per hour",
+    "1,000/s: share of empty 10-ms intervals at nginx (evenness)",
+    "1-s stall at 200/s for 4 s: reported p99, ms (error vs the analytic 960.0 ms)",
+    "500/s open model: RSS at 10 s → end, growth per hour (10 s → end; least-squares line "
+    "over the second half)",
 ]
 
 
@@ -39,3 +42,4 @@ def test_quick_benchmark_prints_the_table_and_writes_json_with_every_row(tmp_pat
     for measure in QUICK_ROWS:
         assert f"| {measure} |" in proc.stdout
     assert "genesis-load" in proc.stdout and "schedule_lag p50" in proc.stdout
+    assert " corrected; " in proc.stdout  # the stall row reads http_req_duration_corrected

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
+from benchmarks._measures import analytic_stall_p99_ms
 from genesis_load.pacing import Stage, StagesPacer
 from genesis_load.target import TargetProcess
 from tests.helpers import run_locust
@@ -153,16 +153,6 @@ def test_too_few_vus_drop_exactly_the_iterations_that_did_not_start(
     assert "every VU was busy waiting for the target" in why, why
 
 
-def _analytic_p99_ms(rate: float, duration_s: float, stall_s: float, base_ms: float) -> float:
-    """Arrivals every 1/rate s; those inside the stall wait until it ends (nearest rank)."""
-    n = int(rate * duration_s)
-    latencies = np.full(n, base_ms)
-    stalled = int(rate * stall_s)
-    latencies[:stalled] = base_ms + (stall_s - np.arange(stalled) / rate) * 1000
-    rank = max(1, int(0.99 * n + 0.5))
-    return float(np.sort(latencies)[rank - 1])
-
-
 def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_miss_it(
     start_target: StartTarget, tmp_path: Path
 ) -> None:
@@ -182,7 +172,7 @@ def test_a_1_s_stall_corrected_p99_matches_the_analytic_value_and_closed_users_m
     )
     assert "dropped_iterations" not in doc["metrics"]
     base_ms = _values(doc, "http_req_duration")["med"]
-    analytic = _analytic_p99_ms(200, 10, 1.0, base_ms)
+    analytic = analytic_stall_p99_ms(200, 10, 1.0, base_ms)
     corrected = _values(doc, "http_req_duration_corrected")["p(99)"]
     assert abs(corrected - analytic) <= 0.10 * analytic, (corrected, analytic)
 
