@@ -23,6 +23,7 @@ EXPECTED = [
     "GenesisLoadError",
     "GenesisSSEUser",
     "GenesisWebSocketUser",
+    "LeanHttpUser",
     "OpenAIChatUser",
     "PacedUser",
     "PoissonPacer",
