@@ -75,13 +75,16 @@ class Plan:
     stall_tools: tuple[str, ...] = TOOLS
     processes: int | None = 2  # closed loop with Locust's --processes N against one process
     streams: Streams | None = Streams()
+    #: Also run genesis-load on LeanHttpUser (closed loop, open model, stall).
+    lean: bool = True
 
 
 FULL = Plan(3, 3.0, 10.0, (1000, 3000, 5000, 8000, 12000), 600.0)
 QUICK = Plan(
     1, 2.5, 1.0, (1000,), 11.0, ("genesis",), stall_run_s=4, stall_after_s=1.5,
-    stall_tools=("genesis",), processes=None, streams=None,
+    stall_tools=("genesis",), processes=None, streams=None, lean=False,
 )  # fmt: skip
+LEAN = "genesis-lean"
 STALL_VUS = (260, 400)  # preAllocatedVUs, maxVUs: more than the stall keeps busy (rate x 1 s)
 
 
@@ -148,7 +151,8 @@ class Bench:
     def repetition(self) -> None:
         p, url, k6 = self.plan, self.nginx.url, self.k6 or ""
         duration = math.ceil(p.warmup_s + p.window_s + 0.5)  # whole seconds for Locust's -t
-        for tool in ("k6", "locust", "genesis", "genesis-vus"):
+        lean = (LEAN,) if p.lean else ()
+        for tool in ("k6", "locust", "genesis", "genesis-vus", *lean):
             if tool == "k6" and not self.k6:
                 continue
             self.once(
@@ -156,14 +160,14 @@ class Bench:
                 lambda t=tool: gen.closed(t, self.tmp, url, p.users, duration, k6),  # type: ignore[misc]
             )
         for rate in p.rates:
-            for tool in TOOLS:
+            for tool in (*TOOLS, *lean):
                 if tool == "k6" and not self.k6:
                     continue
                 self.once(
                     f"open/{tool}/{rate}",
                     lambda t=tool, r=rate: gen.open_model(t, self.tmp, url, r, duration, k6),  # type: ignore[misc]
                 )
-        for tool in p.stall_tools:
+        for tool in (*p.stall_tools, *lean):
             if tool == "k6" and not self.k6:
                 continue
             self.once(
@@ -240,12 +244,15 @@ def table(bench: Bench) -> list[dict[str, str]]:
         return "" if x is None or not loc_rps else f" ({x / loc_rps:.2f}× Locust)"
 
     g_rps, gv_rps = v("closed/genesis", served), v("closed/genesis-vus", served)
+    lean = bench.plan.lean
+    gl_rps = v(f"closed/{LEAN}", served)
     rows.append(
         {
             "measure": f"closed loop, {bench.plan.users} users, req/s",
             "k6": _num(v("closed/k6", served)),
             "locust": _num(loc_rps),
-            "genesis": f"{_num(g_rps)}{vs(g_rps)} import; {_num(gv_rps)}{vs(gv_rps)} constant-vus",
+            "genesis": f"{_num(g_rps)}{vs(g_rps)} import; {_num(gv_rps)}{vs(gv_rps)} constant-vus"
+            + (f"; {_num(gl_rps)}{vs(gl_rps)} LeanHttpUser" if lean else ""),
         }
     )
     rows.append(
@@ -254,7 +261,8 @@ def table(bench: Bench) -> list[dict[str, str]]:
             "k6": _num(v("closed/k6", cpu)),
             "locust": _num(v("closed/locust", cpu)),
             "genesis": f"{_num(v('closed/genesis', cpu))} import; "
-            f"{_num(v('closed/genesis-vus', cpu))} constant-vus",
+            f"{_num(v('closed/genesis-vus', cpu))} constant-vus"
+            + (f"; {_num(v(f'closed/{LEAN}', cpu))} LeanHttpUser" if lean else ""),
         }
     )
     if bench.plan.processes:
@@ -262,15 +270,9 @@ def table(bench: Bench) -> list[dict[str, str]]:
     for rate in bench.plan.rates:
         row = {"measure": f"open model {rate:,}/s: share of the rate at nginx (dropped)"}
         for tool in TOOLS:
-            share = v(f"open/{tool}/{rate}", served)
-            dropped = v(f"open/{tool}/{rate}", lambda r: r.report.dropped)
-            cpu_pct = v(f"open/{tool}/{rate}", lambda r: r.cpu_percent)
-            text = _num(None if share is None else 100 * share / rate, "{:.1f}", "%")
-            if share is not None and dropped is not None:
-                text += f" ({dropped:,.0f} dropped)"
-            if cpu_pct is not None:
-                text += f", CPU {cpu_pct:.0f}%"
-            row[tool] = text
+            row[tool] = _open_cell(bench, tool, rate)
+        if lean:
+            row["genesis"] += f"; LeanHttpUser {_open_cell(bench, LEAN, rate)}"
         rows.append(row)
     first = bench.plan.rates[0]
     row = {"measure": f"{first:,}/s: reported p50 / p99 (ms)"}
@@ -280,12 +282,33 @@ def table(bench: Bench) -> list[dict[str, str]]:
         row[tool] = NA if p50 is None else f"{p50:.2f} / {_num(p99, '{:.2f}')}"
     lag = v(f"open/genesis/{first}", lambda r: r.report.schedule_lag_p50_ms)
     row["genesis"] += f"; schedule_lag p50 {_num(lag, '{:.2f}')} ms"
+    if lean:
+        p50 = v(f"open/{LEAN}/{first}", lambda r: r.report.p50_ms)
+        p99 = v(f"open/{LEAN}/{first}", lambda r: r.report.p99_ms)
+        lag = v(f"open/{LEAN}/{first}", lambda r: r.report.schedule_lag_p50_ms)
+        row["genesis"] += (
+            f"; LeanHttpUser {_num(p50, '{:.2f}')} / {_num(p99, '{:.2f}')}, "
+            f"schedule_lag p50 {_num(lag, '{:.2f}')} ms"
+        )
     rows.append(row)
     rows.append(_evenness_row(bench, first))
     rows.append(_stall_row(bench))
     rows += _streams_rows(bench)
     rows.append(_memory_row(bench))
     return rows
+
+
+def _open_cell(bench: Bench, tool: str, rate: int) -> str:
+    key = f"open/{tool}/{rate}"
+    share = bench.value(key, lambda r: r.served_per_s)
+    dropped = bench.value(key, lambda r: r.report.dropped)
+    cpu_pct = bench.value(key, lambda r: r.cpu_percent)
+    text = _num(None if share is None else 100 * share / rate, "{:.1f}", "%")
+    if share is not None and dropped is not None:
+        text += f" ({dropped:,.0f} dropped)"
+    if cpu_pct is not None:
+        text += f", CPU {cpu_pct:.0f}%"
+    return text
 
 
 def _row(measure: str, **cells: str) -> dict[str, str]:
@@ -332,6 +355,9 @@ def _stall_row(bench: Bench) -> dict[str, str]:
             cells[tool] = f"{vs(corrected)} corrected; {vs(p99)} http_req_duration"
         else:
             cells[tool] = vs(p99)
+    if p.lean:
+        corrected = bench.value(f"stall/{LEAN}", lambda r: r.report.corrected_p99_ms)
+        cells["genesis"] = cells.get("genesis", "") + f"; LeanHttpUser {vs(corrected)} corrected"
     measure = (
         f"{p.stall_s:g}-s stall at {p.stall_rate}/s for {p.stall_run_s} s: reported p99, ms "
         f"(error vs the analytic {truth:.1f} ms)"

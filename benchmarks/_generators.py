@@ -63,6 +63,35 @@ class Shape(ScenarioShape):
     user_classes = (Arrivals,)
 """
 
+LEAN = """
+from locust import constant, task
+from genesis_load import LeanHttpUser
+
+
+class Closed(LeanHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def hit(self):
+        self.client.get("/", name="/")
+"""
+
+ARRIVAL_LEAN = """
+from genesis_load import ArrivalRateUser, LeanHttpUser
+from genesis_load.executors import ScenarioShape, scenario_from_config
+
+
+class Arrivals(ArrivalRateUser, LeanHttpUser):
+    scenario = scenario_from_config("open", {cfg!r}, "benchmark")
+
+    def iteration(self):
+        self.client.get("/", name="/")
+
+
+class Shape(ScenarioShape):
+    user_classes = (Arrivals,)
+"""
+
 THROUGHPUT = """
 from locust import FastHttpUser, constant_throughput, task
 
@@ -225,6 +254,8 @@ def closed(
     if tool == "genesis":
         src = PLAIN.format(imp="import genesis_load  # noqa: F401")
         return _locust(tmp, tag, src, url, users_args, duration_s, True)
+    if tool == "genesis-lean":
+        return _locust(tmp, tag, LEAN, url, users_args, duration_s, True)
     if tool == "genesis-vus":
         src = VUS.format(vus=users, duration_s=duration_s)
         return _locust(tmp, tag, src, url, [], duration_s + 5, True)
@@ -242,7 +273,8 @@ def open_model(
     tag: str = "open",
 ) -> Command:
     """``rate`` requests/s offered: k6 constant-arrival-rate, Locust constant_throughput(10)
-    users (rate / 10 of them), genesis-load's ArrivalRateUser. ``vus``: (preAllocatedVUs,
+    users (rate / 10 of them), genesis-load's ArrivalRateUser on FastHttpUser ("genesis") or
+    on LeanHttpUser ("genesis-lean"). ``vus``: (preAllocatedVUs,
     maxVUs) for k6 and genesis-load, default (rate / 50, rate / 5), at least (20, 100)."""
     tag = f"{tag}-{tool}-{rate}"
     pre, max_vus = vus or (max(20, rate // 50), max(100, rate // 5))
@@ -253,7 +285,7 @@ def open_model(
         users = max(1, rate // 10)
         extra = ["-u", str(users), "-r", str(min(users, 1000))]
         return _locust(tmp, tag, THROUGHPUT, url, extra, duration_s, False)
-    if tool == "genesis":
+    if tool in ("genesis", "genesis-lean"):
         cfg = {
             "executor": "constant-arrival-rate",
             "rate": rate,
@@ -262,5 +294,6 @@ def open_model(
             "maxVUs": max_vus,
             "gracefulStop": "2s",
         }
-        return _locust(tmp, tag, ARRIVAL.format(cfg=cfg), url, [], duration_s + 5, True)
+        src = (ARRIVAL if tool == "genesis" else ARRIVAL_LEAN).format(cfg=cfg)
+        return _locust(tmp, tag, src, url, [], duration_s + 5, True)
     raise ValueError(tool)

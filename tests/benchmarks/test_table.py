@@ -18,14 +18,16 @@ def _full_bench() -> bench_main.Bench:
     bench = bench_main.Bench(plan, None, Path("."), "k6")  # type: ignore[arg-type]
     for tool in ("k6", "locust", "genesis", "genesis-vus"):
         bench.runs[f"closed/{tool}"] = [_run(5000.0)]
+    bench.runs["closed/genesis-lean"] = [_run(7500.0)]
     for rate in plan.rates:
-        for tool in bench_main.TOOLS:
+        for tool in (*bench_main.TOOLS, "genesis-lean"):
             bench.runs[f"open/{tool}/{rate}"] = [_run(rate, Report(1.0, 2.0, 0.0))]
     bench.runs["open/k6/1000"] = [_run(1000.0, Report(0.2, 1.7, 0.0), empty_10ms_share=0.005)]
     bench.runs["open/locust/1000"] = [_run(1000.0, Report(10.0, 41.0), empty_10ms_share=0.7)]
     bench.runs["stall/k6"] = [_run(report=Report(p99_ms=801.3))]
     bench.runs["stall/locust"] = [_run(report=Report(p99_ms=7.0))]
     bench.runs["stall/genesis"] = [_run(report=Report(p99_ms=700.0, corrected_p99_ms=909.0))]
+    bench.runs["stall/genesis-lean"] = [_run(report=Report(p99_ms=890, corrected_p99_ms=900.9))]
     for tool, one, two in (("locust", 4000.0, 7040.0), ("genesis", 4000.0, 7200.0)):
         bench.runs[f"processes/{tool}/1"] = [_run(one)]
         bench.runs[f"processes/{tool}/2"] = [_run(two)]
@@ -48,8 +50,13 @@ def test_the_full_plan_prints_every_row_of_issue_15() -> None:
         "measure": stall,
         "k6": "801.3 (-11.0%)",
         "locust": "7.0 (-99.2%)",
-        "genesis": "909.0 (+1.0%) corrected; 700.0 (-22.2%) http_req_duration",
+        "genesis": "909.0 (+1.0%) corrected; 700.0 (-22.2%) http_req_duration; "
+        "LeanHttpUser 900.9 (+0.1%) corrected",
     }
+    closed = rows["closed loop, 50 users, req/s"]["genesis"]
+    assert closed.endswith("; 7,500 (1.50× Locust) LeanHttpUser"), closed
+    open_5k = rows["open model 5,000/s: share of the rate at nginx (dropped)"]["genesis"]
+    assert open_5k.count("100.0% (0 dropped), CPU 50%") == 2 and "; LeanHttpUser " in open_5k
     processes = "closed loop, 50 users, 1 process → --processes 2, req/s (generator on both cores)"
     assert rows[processes]["locust"] == "4,000 → 7,040 (1.76×)"
     assert rows[processes]["genesis"] == "4,000 → 7,200 (1.80×)"
