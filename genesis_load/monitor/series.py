@@ -24,12 +24,15 @@ sample (updated online, so exact too), the memory growth a soak test looks for::
 Bounded memory: at most ``max_samples`` points are stored. When full, adjacent pairs are merged
 (each field averaged; the summary keeps exact peaks) and from then on every point stands for
 ``samples_per_point`` consecutive samples (doubling at each merge), so points stay evenly spaced.
+Stored points are flat columns of numbers, about 90 bytes a point (3,600 points: 0.3 MB).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 from .sample import ProcessSample
@@ -86,7 +89,8 @@ class _Slope:
 
 @dataclass
 class _Bucket:
-    """Consecutive samples merged into one stored point: their mean time and field means."""
+    """Consecutive samples merged into one point: their mean time and field means (the point
+    being filled; finished points are rows of :class:`_Columns`)."""
 
     n: int = 0
     t_sum: float = 0.0
@@ -101,20 +105,58 @@ class _Bucket:
                 self.sums[name] = self.sums.get(name, 0.0) + value
                 self.counts[name] = self.counts.get(name, 0) + 1
 
-    def merged(self, other: _Bucket) -> _Bucket:
-        out = _Bucket(
-            self.n + other.n, self.t_sum + other.t_sum, dict(self.sums), dict(self.counts)
-        )
-        for name, total in other.sums.items():
-            out.sums[name] = out.sums.get(name, 0.0) + total
-            out.counts[name] = out.counts.get(name, 0) + other.counts[name]
-        return out
-
     def point(self, names: tuple[str, ...]) -> dict[str, float | None]:
         out: dict[str, float | None] = {"t_s": round(self.t_sum / self.n, 3)}
         for name in names:
             count = self.counts.get(name, 0)
             out[name] = round(self.sums[name] / count, 3) if count else None
+        return out
+
+
+class _Columns:
+    """Finished points as flat columns (8 bytes a number, about 90 bytes a point, against
+    about 600 as one :class:`_Bucket` each). A field without a value in a point has count 0
+    and sum 0.0; sums merge as ``a + b``, exactly as the buckets did."""
+
+    __slots__ = ("counts", "n", "sums", "t_sum")
+
+    def __init__(self) -> None:
+        self.n = array("q")
+        self.t_sum = array("d")
+        self.sums = {name: array("d") for name in FIELDS}
+        self.counts = {name: array("q") for name in FIELDS}
+
+    def __len__(self) -> int:
+        return len(self.n)
+
+    def append(self, bucket: _Bucket) -> None:
+        self.n.append(bucket.n)
+        self.t_sum.append(bucket.t_sum)
+        for name in FIELDS:
+            self.sums[name].append(bucket.sums.get(name, 0.0))
+            self.counts[name].append(bucket.counts.get(name, 0))
+
+    def row(self, i: int) -> _Bucket:
+        present = [name for name in FIELDS if self.counts[name][i]]
+        return _Bucket(
+            self.n[i],
+            self.t_sum[i],
+            {name: self.sums[name][i] for name in present},
+            {name: self.counts[name][i] for name in present},
+        )
+
+    def halved(self) -> _Columns:
+        """Adjacent pairs merged (an odd last row is dropped: the caller keeps it)."""
+        out = _Columns()
+        pairs = len(self) // 2 * 2
+
+        def pairs_added(col: array[Any]) -> array[Any]:
+            return array(col.typecode, map(add, col[0:pairs:2], col[1:pairs:2]))
+
+        out.n = pairs_added(self.n)
+        out.t_sum = pairs_added(self.t_sum)
+        out.sums = {name: pairs_added(col) for name, col in self.sums.items()}
+        out.counts = {name: pairs_added(col) for name, col in self.counts.items()}
         return out
 
 
@@ -146,7 +188,7 @@ class ResourceSeries:
         self._slope = _Slope()
         self._last_t_s: float | None = None
         self._last_cpu: tuple[float, float] | None = None  # (t_s, cpu_seconds)
-        self._points: list[_Bucket] = []
+        self._points = _Columns()
         self._pending = _Bucket()
         self._stride = 1
 
@@ -205,7 +247,9 @@ class ResourceSeries:
             if (stats := self.stats(name)) is not None
         }
         names = tuple(summary)
-        buckets = [*self._points, self._pending] if self._pending.n else self._points
+        buckets = [self._points.row(i) for i in range(len(self._points))]
+        if self._pending.n:
+            buckets.append(self._pending)
         return {
             "source": self.source,
             "interval_s": self.interval_s,
@@ -244,7 +288,7 @@ class ResourceSeries:
         if len(self._points) < self.max_samples:
             return
         points = self._points
-        self._points = [a.merged(b) for a, b in zip(points[0::2], points[1::2], strict=False)]
+        self._points = points.halved()
         self._stride *= 2
         if len(points) % 2:  # the odd one out starts the next, twice-as-long point
-            self._pending = points[-1]
+            self._pending = points.row(len(points) - 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
+import tracemalloc
 
 import pytest
 
@@ -173,6 +175,51 @@ def test_storage_is_bounded_and_summary_peaks_stay_exact() -> None:
     assert sum(s["rss_mb"] for s in full) / len(full) == pytest.approx(
         sum(rss[: 16 * len(full)]) / (16 * len(full)), abs=1e-3
     )
+
+
+def test_a_stored_point_costs_under_150_bytes() -> None:
+    """An hour of 1-s samples is 3,600 stored points: flat columns of numbers (about 90 bytes
+    a point), not one object with two dicts each (about 600 bytes)."""
+    series = ResourceSeries("pid 1", interval_s=1.0, max_samples=3600)
+    samples = [
+        ProcessSample(float(t), rss_bytes=(60 + t / 1e3) * MB, cpu_seconds=t * 0.4, open_fds=30)
+        for t in range(2000)
+    ]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for sample in samples:
+            series.add(sample)
+        per_point = (tracemalloc.get_traced_memory()[0] - before) / len(samples)
+    finally:
+        tracemalloc.stop()
+    assert per_point < 150
+
+
+def test_merged_points_keep_the_same_numbers_as_one_by_one_sums() -> None:
+    rng = random.Random(2)
+    cpu = 0.0
+    samples = []
+    for t in range(77):
+        cpu += rng.random()
+        samples.append(
+            ProcessSample(
+                float(t),
+                rss_bytes=rng.random() * 1e8,
+                cpu_seconds=cpu,
+                open_fds=None if t % 3 else rng.randrange(50),
+                connections=None if t < 40 else 7,
+            )
+        )
+    out = series_of(*samples, max_samples=5).to_dict()  # 4 merges: 16 samples a point
+    assert out["samples_per_point"] == 16
+    first = out["samples"][0]
+    assert first["t_s"] == round(sum(range(16)) / 16, 3)
+    assert first["rss_mb"] == round(sum(s.rss_bytes or 0 for s in samples[:16]) / MB / 16, 3)
+    assert first["connections"] is None
+    fds = [s.open_fds for s in samples[:16] if s.open_fds is not None]
+    assert first["open_fds"] == round(sum(fds) / len(fds), 3)
+    assert out["samples"][-1]["connections"] == 7.0
 
 
 @pytest.mark.parametrize("max_samples", [2, 3, 5, 8])
