@@ -239,6 +239,7 @@ class VURun:
         self.slots = Slots()
         self._per_vu: dict[int, int] = {}
         self._done_vus: set[int] = set()
+        self._planned_s = scenario.planned_s  # asked per iteration: computed once
 
     @property
     def vus(self) -> int:
@@ -258,7 +259,7 @@ class VURun:
     def next_ticket(self, user: object) -> Ticket | None:
         sc = self.scenario
         elapsed = self._elapsed_s()
-        out_of_time = elapsed >= sc.planned_s
+        out_of_time = elapsed >= self._planned_s
         vu = id(user)
         if sc.executor == "per-vu-iterations":
             exhausted = self._per_vu.get(vu, 0) >= (sc.iterations or 0)

@@ -40,7 +40,7 @@ from locust.user.users import LOCUST_STATE_RUNNING, LOCUST_STATE_STOPPING, LOCUS
 
 from ..metrics.metric import BUILTIN_METRICS
 from .run import ScenarioRun, VURun
-from .runs import runs_of
+from .runs import ScenarioRuns, runs_of
 from .scenario import Scenario
 from .vus import VUScenario
 
@@ -90,6 +90,7 @@ class ScenarioUser(User):
         self._lag_ms = 0.0
         self._slot: int | None = None
         self._slot_run: ScenarioRun | VURun | None = None
+        self._runs: ScenarioRuns | None = None
         self._tags = {"scenario": self.scenario.name, **self.scenario.tags}
 
     def stop(self, force: bool = False) -> bool:
@@ -141,7 +142,9 @@ class ScenarioUser(User):
 
     def _iterate(self) -> bool:
         """One iteration (False: Locust is stopping this VU)."""
-        runs = runs_of(self.environment)
+        runs = self._runs
+        if runs is None:  # an environment's runs live as long as it: looked up once per VU
+            runs = self._runs = runs_of(self.environment)
         run = runs.run_for(self.scenario)
         if self._slot is None or self._slot_run is not run:
             self._slot, self._slot_run = run.register_vu(), run
