@@ -8,10 +8,11 @@ resident memory after 1 minute and at the end, the growth, and the series size: 
 as kept (all but the newest packed) and as dicts (``str`` of their entries, for scale). No
 sleeping: a 30-minute run replays in well under a minute.
 
-Most of the RSS growth this shows is not data kept: hdrh's histogram and its encoder
-reference each other, so every 184-KiB interval histogram dropped waits for a full garbage
-collection, and the heap fragments meanwhile (design note 0012, "Memory"). ``--mallopt`` fixes
-glibc's mmap threshold at 128 KiB first, to tell fragmentation apart. For a real run against
+Before commit 00a7036, most of the RSS growth this showed was not data kept: hdrh's
+histogram and its encoder referenced each other, so every 184-KiB interval histogram dropped
+waited for a full garbage collection, and the heap fragmented meanwhile (design note 0012,
+"Memory"). ``--mallopt`` fixes glibc's mmap threshold at 128 KiB first, to tell fragmentation
+apart. For a real run against
 nginx, use ``python -m benchmarks.memory_run``.
 """
 
