@@ -62,7 +62,9 @@ def fold(raw: Path) -> tuple[int, collections.Counter[str], collections.Counter[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model", choices=("closed", "open"))
-    parser.add_argument("--tool", default="genesis", choices=("genesis", "genesis-vus", "genesis-lean", "locust"))
+    parser.add_argument(
+        "--tool", default="genesis", choices=("genesis", "genesis-vus", "genesis-lean", "locust")
+    )
     parser.add_argument("--rate", type=int, default=5000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=12)
