@@ -16,6 +16,7 @@ import gevent
 import pytest
 
 from genesis_load.executors import Scenario
+from genesis_load.executors import run as run_mod
 from genesis_load.executors import timer as timer_mod
 from genesis_load.executors.run import ScenarioRun
 from genesis_load.executors.timer import PreciseSleep, precise_sleep
@@ -48,13 +49,21 @@ def _lags_ms(rate: float, seconds: float, vus: int = 4) -> list[float]:
 
 
 @linux_only
-def test_an_idle_generator_starts_each_hit_well_within_a_millisecond_of_its_due_time() -> None:
+def test_an_idle_generator_starts_each_hit_about_twice_as_close_to_its_due_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     lags = _lags_ms(rate=200, seconds=1.5)
     assert len(lags) == 300
     assert min(lags) >= -0.05, "never early (the intended start is the schedule's)"
-    # gevent.sleep: p50 about 1.0 ms on an idle machine (0.6 when other events wake the loop);
-    # a timerfd: about 0.1 ms; 0.5 leaves room for a shared machine
-    assert statistics.median(lags) < 0.5, f"schedule_lag p50 {statistics.median(lags):.3f} ms"
+    # the same schedule on gevent's timer, on the same machine in the same state: what the loop
+    # did before. An idle VM's wake-up from a halted vCPU is ~0.3-0.4 ms either way; gevent's
+    # millisecond rounding adds ~0.5 ms on top (measured p50: 0.43 against 0.93 ms idle, 0.1-0.2
+    # against 0.74 ms busy).
+    monkeypatch.setattr(run_mod, "precise_sleep", lambda: (gevent.sleep, lambda: None))
+    coarse = _lags_ms(rate=200, seconds=1.5)
+    p50, coarse_p50 = statistics.median(lags), statistics.median(coarse)
+    assert p50 < 0.7 * coarse_p50, f"schedule_lag p50 {p50:.3f} ms, gevent.sleep {coarse_p50:.3f}"
+    assert p50 < 0.75, f"schedule_lag p50 {p50:.3f} ms"
 
 
 @linux_only
