@@ -16,17 +16,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: How a generated locustfile imports the HTTP user class it runs on.
+_CLIENT_IMPORT = {
+    "FastHttpUser": "from locust import FastHttpUser",
+    "LeanHttpUser": "from genesis_load import LeanHttpUser",
+}
+
 PLAIN = """
-from locust import FastHttpUser, constant, task
+from locust import constant, task
+{client_import}
 {imp}
 
-class Closed(FastHttpUser):
+class Closed({client}):
     wait_time = constant(0)
 
     @task
     def hit(self):
         self.client.get("/", name="/")
 """
+
+
+def _plain(client: str = "FastHttpUser", imp: str = "") -> str:
+    """The closed-loop locustfile on ``client`` (``imp``: an extra import line)."""
+    return PLAIN.format(client_import=_CLIENT_IMPORT[client], client=client, imp=imp)
+
 
 VUS = """
 import genesis_load  # noqa: F401
@@ -46,14 +59,14 @@ class Shape(ScenarioShape):
     user_classes = (Vus,)
 """
 
-ARRIVAL = """
+_ARRIVAL_ON = """
 import genesis_load  # noqa: F401
-from locust import FastHttpUser
+{client_import}
 from genesis_load.executors import ArrivalRateUser, ScenarioShape, scenario_from_config
 
 
-class Arrivals(ArrivalRateUser, FastHttpUser):
-    scenario = scenario_from_config("open", {cfg!r}, "benchmark")
+class Arrivals(ArrivalRateUser, {client}):
+    scenario = scenario_from_config("open", {{cfg!r}}, "benchmark")
 
     def iteration(self):
         self.client.get("/", name="/")
@@ -63,34 +76,14 @@ class Shape(ScenarioShape):
     user_classes = (Arrivals,)
 """
 
-LEAN = """
-from locust import constant, task
-from genesis_load import LeanHttpUser
+
+def _arrival(client: str) -> str:
+    """The open-model locustfile template on ``client`` (``.format(cfg=...)`` fills it)."""
+    return _ARRIVAL_ON.format(client_import=_CLIENT_IMPORT[client], client=client)
 
 
-class Closed(LeanHttpUser):
-    wait_time = constant(0)
+ARRIVAL = _arrival("FastHttpUser")
 
-    @task
-    def hit(self):
-        self.client.get("/", name="/")
-"""
-
-ARRIVAL_LEAN = """
-from genesis_load import ArrivalRateUser, LeanHttpUser
-from genesis_load.executors import ScenarioShape, scenario_from_config
-
-
-class Arrivals(ArrivalRateUser, LeanHttpUser):
-    scenario = scenario_from_config("open", {cfg!r}, "benchmark")
-
-    def iteration(self):
-        self.client.get("/", name="/")
-
-
-class Shape(ScenarioShape):
-    user_classes = (Arrivals,)
-"""
 
 THROUGHPUT = """
 from locust import FastHttpUser, constant_throughput, task
@@ -249,13 +242,13 @@ def closed(
     if tool == "k6":
         return _k6(tmp, tag, k6, K6_CLOSED.format(vus=users, duration_s=duration_s, url=url))
     if tool == "locust":
-        src = PLAIN.format(imp="")
+        src = _plain()
         return _locust(tmp, tag, src, url, users_args, duration_s, False)
     if tool == "genesis":
-        src = PLAIN.format(imp="import genesis_load  # noqa: F401")
+        src = _plain(imp="import genesis_load  # noqa: F401")
         return _locust(tmp, tag, src, url, users_args, duration_s, True)
     if tool == "genesis-lean":
-        return _locust(tmp, tag, LEAN, url, users_args, duration_s, True)
+        return _locust(tmp, tag, _plain("LeanHttpUser"), url, users_args, duration_s, True)
     if tool == "genesis-vus":
         src = VUS.format(vus=users, duration_s=duration_s)
         return _locust(tmp, tag, src, url, [], duration_s + 5, True)
@@ -294,6 +287,7 @@ def open_model(
             "maxVUs": max_vus,
             "gracefulStop": "2s",
         }
-        src = (ARRIVAL if tool == "genesis" else ARRIVAL_LEAN).format(cfg=cfg)
+        client = "FastHttpUser" if tool == "genesis" else "LeanHttpUser"
+        src = _arrival(client).format(cfg=cfg)
         return _locust(tmp, tag, src, url, [], duration_s + 5, True)
     raise ValueError(tool)

@@ -24,6 +24,21 @@ from tests.helpers import LOCUSTFILES, server_counts
 pytestmark = pytest.mark.slow
 
 
+def _signal_after(
+    cmd: list[str], sig: signal.Signals, after_s: float, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Start a run, send it ``sig`` after ``after_s``, and wait (at most 60 s) for it to end."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        time.sleep(after_s)
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, stdout, stderr
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_a_signal_to_a_shape_run_writes_partial_results_and_exits_105(
     start_target: Callable[..., TargetProcess], tmp_path: Path, sig: signal.Signals
@@ -39,15 +54,8 @@ def test_a_signal_to_a_shape_run_writes_partial_results_and_exits_105(
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILES / "arrival.py"), "--headless",
         "--host", target.base_url, "--summary-json", str(out), "--loglevel", "WARNING",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        time.sleep(4)
-        proc.send_signal(sig)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == EXIT_INTERRUPTED, stderr[-2000:]
+    returncode, stdout, stderr = _signal_after(cmd, sig, 4.0, env)
+    assert returncode == EXIT_INTERRUPTED, stderr[-2000:]
     doc = json.loads(out.read_text())
     meta = doc["meta"]
     assert meta["interrupted"] is True and meta["ended"] == "interrupted"
@@ -73,15 +81,8 @@ def test_a_signal_that_lands_in_a_busy_vu_loses_no_request(
     ]  # fmt: skip
     recorded = 0
     for attempt in range(3):  # 3 signals, each with an 80% chance to land in a VU
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            time.sleep(3 + 0.013 * attempt)
-            proc.send_signal(sig)
-            _, stderr = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-        assert proc.returncode == EXIT_INTERRUPTED, stderr[-2000:]
+        returncode, _, stderr = _signal_after(cmd, sig, 3 + 0.013 * attempt)
+        assert returncode == EXIT_INTERRUPTED, stderr[-2000:]
         assert "Traceback" not in stderr, stderr[-2000:]
         doc = json.loads(out.read_text())
         assert doc["meta"]["interrupted_by"] == sig.name
