@@ -12,6 +12,13 @@ latency), with no thread and no busy wait.
 scenario's arrival loop), closed by that greenlet when it ends. Where there is no timerfd
 (not Linux, or no libc to call it through), :func:`precise_sleep` returns ``gevent.sleep``.
 Python 3.13 has ``os.timerfd_create``; on 3.11 the two calls go through ``ctypes``.
+
+:func:`yield_to_io` is the other half of waking on time: a pause for long CPU work (closing an
+interval, an iteration that never waited) that lets the hub poll for I/O, which
+``gevent.sleep(0)`` does not. gevent runs ``sleep(0)`` as a callback, and its loop keeps running
+callbacks (checking the clock every 50) until its switch interval has passed: a chain of
+``sleep(0)`` pauses kept a due timerfd unread for 3-25 ms, which showed at the server as an
+empty 10-ms interval at every second's roll (design note 0016).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 import gevent
 from gevent.hub import get_hub
 
-__all__ = ["PreciseSleep", "precise_sleep"]
+__all__ = ["PreciseSleep", "precise_sleep", "yield_to_io"]
 
 log = logging.getLogger("genesis_load")
 
@@ -87,7 +94,7 @@ class PreciseSleep:
     def sleep(self, seconds: float) -> None:
         """Block this greenlet for ``seconds`` (other greenlets run meanwhile)."""
         if seconds <= 0:
-            gevent.sleep(0)
+            yield_to_io()
             return
         ns = max(1, int(seconds * 1e9))  # an all-zero it_value would disarm the timer
         value = self._spec.it_value
@@ -114,3 +121,16 @@ def precise_sleep() -> tuple[Callable[[float], object], Callable[[], None]]:
         log.debug("genesis-load: no timerfd (%s); arrivals wake on gevent's 1-ms timer", e)
         return gevent.sleep, lambda: None
     return timer.sleep, timer.close
+
+
+def yield_to_io() -> None:
+    """Let every other ready greenlet run, and the hub poll for I/O once, then go on.
+
+    An expired zero-length libev timer: it makes the next poll non-blocking and fires after it,
+    so due sockets and timerfds are served first (3 µs, against 1.3 µs for ``sleep(0)``)."""
+    hub = get_hub()
+    timer = hub.loop.timer(0.0)
+    try:
+        hub.wait(timer)
+    finally:
+        timer.close()

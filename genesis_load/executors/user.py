@@ -42,6 +42,7 @@ from ..metrics.metric import BUILTIN_METRICS
 from .run import ScenarioRun, VURun
 from .runs import ScenarioRuns, runs_of
 from .scenario import Scenario
+from .timer import yield_to_io
 from .vus import VUScenario
 
 __all__ = ["ArrivalRateUser", "ScenarioUser", "arrival_rate_user", "scenario_user"]
@@ -138,7 +139,7 @@ class ScenarioUser(User):
             if self._state == LOCUST_STATE_STOPPING:
                 raise StopUser()
             if before is None or getattr(hub_loop, "iteration", None) == before:
-                gevent.sleep(0)  # the iteration never waited: let the other greenlets run
+                yield_to_io()  # the iteration never waited: let the others and the I/O run
 
     def _iterate(self) -> bool:
         """One iteration (False: Locust is stopping this VU)."""

@@ -132,6 +132,8 @@ class Collector:
         #: Shipped intervals that arrived after their cell was closed (merged in exactly).
         self.late_intervals = 0
         self._last_store = Store()
+        #: What is left of closed intervals being merged into ``cumulative`` (see ``_merge``).
+        self._merging: list[Store] = []
 
     @property
     def current(self) -> Store:
@@ -405,7 +407,7 @@ class Collector:
             store = self._cells.pop(cell, None) or Store()
             self._next_cell += 1
             a, b = self.start_s + cell * iv, min(cell_end, max(now_s, self.start_s + cell * iv))
-            self.cumulative.merge(store)
+            self._merge(store, pause)
             point = self._point(store, a - self.start_s, b - self.start_s, pause)
             self.series.append(point)
             for listener in self.interval_listeners:
@@ -425,13 +427,26 @@ class Collector:
         self.current = Store()  # drops the fast-path caches
         self._interval_start_s = now_s
         self.end_s = max(self.end_s, now_s)
-        self.cumulative.merge(interval)
         self._last_store = interval
+        self._merge(interval, pause)
         point = self._point(interval, start_s - self.start_s, now_s - self.start_s, pause)
         self.series.append(point)
         for listener in self.interval_listeners:
             listener(interval, start_s, now_s)
         return point
+
+    def _merge(self, closed: Store, pause: Callable[[], object] | None) -> None:
+        """Merge a closed interval into ``cumulative``, pausing between tag sets.
+
+        Until a tag set is in ``cumulative`` it stays in a remainder that :meth:`live` and
+        :meth:`live_view` read too, so an abort check during the merge sees every sample once.
+        """
+        rest = closed.shallow_copy()
+        self._merging.append(rest)
+        try:
+            self.cumulative.merge(rest, pause=pause, consume=True)
+        finally:
+            self._merging.remove(rest)
 
     def _point(
         self,
@@ -468,6 +483,8 @@ class Collector:
         """Cumulative plus the open interval, as a new store (for checks during the run)."""
         snapshot = Store()
         snapshot.merge(self.cumulative)
+        for rest in self._merging:
+            snapshot.merge(rest)
         snapshot.merge(self.current)
         for cell in self._cells.values():
             snapshot.merge(cell)
@@ -479,7 +496,7 @@ class Collector:
         The threshold watcher's input: an abort check reads a few selectors, so it no longer
         pays for a merged copy of every series (a histogram each) every evaluation.
         """
-        return MergedView([self.cumulative, self._current, *self._cells.values()])
+        return MergedView([self.cumulative, *self._merging, self._current, *self._cells.values()])
 
     def query(self, selector: Selector) -> Sink | None:
         """A selector over the closed intervals (call ``roll`` first for everything)."""

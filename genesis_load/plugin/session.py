@@ -27,6 +27,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from ..analysis import analyze
 from ..errors import EXIT_ABORTED, EXIT_INTERRUPTED, EXIT_RESULTS_NOT_WRITTEN, ResultsError
 from ..executors.runs import ScenarioRuns, attach_runs
+from ..executors.timer import yield_to_io
 from ..metrics.collector import Collector
 from ..metrics.metric import BUILTIN_METRICS, samples
 from ..metrics.selector import Selector
@@ -362,4 +363,4 @@ def _dropped_warning(
 
 
 def _yield() -> None:
-    gevent.sleep(0)  # let due iterations and requests run between summaries
+    yield_to_io()  # let due iterations and requests run between summaries (not sleep(0))
